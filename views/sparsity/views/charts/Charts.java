@@ -14,6 +14,8 @@ import org.jfree.chart.StandardChartTheme;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
@@ -84,6 +86,7 @@ public final class Charts {
         BarRenderer r = new BarRenderer();
         CategoryPlot plot = new CategoryPlot(data, x, y, r);
         plot.setOrientation(PlotOrientation.HORIZONTAL);
+        plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_RIGHT);
         JFreeChart chart = themed(new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false));
         r.setSeriesPaint(0, BAR);
         r.setItemMargin(0);
@@ -98,13 +101,13 @@ public final class Charts {
     }
 
     /**
-     * The |w| histogram of every float parameter of a model together, re-binned on one range
-     * from the per-parameter histograms.
+     * The |w| histogram of every float weight of a model together ({@link Histogram#isFloatWeight}),
+     * re-binned on one range from the per-parameter histograms.
      */
     public static JFreeChart modelHistogram(List<ParameterStats> params, boolean logY) {
-        long n = params.stream().filter(Histogram::isFloatParameter).count();
+        long n = params.stream().filter(Histogram::isFloatWeight).count();
         return histogram(Histogram.aggregate(params, ParameterStats.HISTOGRAM_BINS),
-                "|w| of all float parameters (" + n + " tensors)", "|w|", logY);
+                "|w| of all float weights (" + n + " initializers)", "|w|", logY);
     }
 
     /** A histogram chart; bins with no count stay empty on a log axis. */
@@ -133,7 +136,8 @@ public final class Charts {
         XYBarRenderer r = new XYBarRenderer(0.05);
         if (logY) {
             LogAxis log = new LogAxis("count (log scale)");
-            log.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
+            log.setNumberFormatOverride(new DecimalFormat("#,##0"));
+            log.setTickUnit(new NumberTickUnit(1.0));
             log.setRange(0.5, Math.max(10, maxCount * 2));
             r.setBase(0.5);
             y = log;

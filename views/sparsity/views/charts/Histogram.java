@@ -60,24 +60,29 @@ public record Histogram(double lower, double upper, double[] counts) {
         return new Histogram(0, max, c);
     }
 
-    /** True for parameters that the whole-model histogram includes: float types with finite statistics. */
-    public static boolean isFloatParameter(ParameterStats p) {
-        return FLOAT_TYPES.contains(p.elementType().toLowerCase(Locale.ROOT)) && Double.isFinite(p.maxAbs())
-                && p.histogram() != null && p.histogram().length > 0;
+    /**
+     * True for the tensors the whole-model histogram adds up: float initializers with finite
+     * statistics. Values of Constant nodes are left out: they are graph constants (attention
+     * mask fill values such as -3.4e38, scales, shapes), not learned weights, and one of them
+     * would stretch the common range so that every weight fell into the first bin.
+     */
+    public static boolean isFloatWeight(ParameterStats p) {
+        return !p.fromConstantNode() && FLOAT_TYPES.contains(p.elementType().toLowerCase(Locale.ROOT))
+                && Double.isFinite(p.maxAbs()) && p.histogram() != null && p.histogram().length > 0;
     }
 
     /**
-     * The |w| histogram of every float parameter together, over [0, largest maxAbs] in
+     * The |w| histogram of every float weight ({@link #isFloatWeight}) together, over [0, largest maxAbs] in
      * {@code bins} bins. Each parameter's bins are spread over the common bins in proportion to
      * their overlap (values taken as uniform inside a bin), so the total count is kept exactly.
      */
     public static Histogram aggregate(List<ParameterStats> params, int bins) {
         if (bins <= 0) throw new IllegalArgumentException("bins must be positive");
         double max = 0;
-        for (ParameterStats p : params) if (isFloatParameter(p)) max = Math.max(max, p.maxAbs());
+        for (ParameterStats p : params) if (isFloatWeight(p)) max = Math.max(max, p.maxAbs());
         double[] out = new double[bins];
         for (ParameterStats p : params) {
-            if (!isFloatParameter(p)) continue;
+            if (!isFloatWeight(p)) continue;
             long[] h = p.histogram();
             if (p.maxAbs() == 0 || max == 0) {
                 for (long c : h) out[0] += c;

@@ -119,10 +119,13 @@ class ChartsTest {
     }
 
     @Test
-    void modelHistogramTitleCountsFloatTensors() {
+    void modelHistogramLeavesOutIntegersAndConstantNodes() {
+        ParameterStats mask = new ParameterStats("/Constant_output_0", "float", List.of(), 1, 4, 0, 3.4028234663852886e38,
+                bins(63, 1), true);
         JFreeChart chart = Charts.modelHistogram(List.of(
-                param("a", "float", 1, bins(0, 1)), param("i", "int64", 5, bins(0, 1))), false);
-        assertTrue(chart.getTitle().getText().contains("(1 tensors)"), chart.getTitle().getText());
+                param("a", "float", 1, bins(0, 1)), param("i", "int64", 5, bins(0, 1)), mask), false);
+        assertTrue(chart.getTitle().getText().contains("(1 initializers)"), chart.getTitle().getText());
+        assertEquals(1.0, Histogram.aggregate(List.of(param("a", "float", 1, bins(0, 1)), mask), 64).upper());
         assertEquals(64, Charts.datasetTable(chart).rowCount());
     }
 
