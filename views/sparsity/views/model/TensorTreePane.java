@@ -68,9 +68,12 @@ final class TensorTreePane extends BorderPane {
         tree.setShowRoot(false);
         tree.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         tree.getColumns().add(Columns.tree("name", Row::name, 560));
-        tree.getColumns().add(Columns.tree("producing op", r -> r.tensor() == null ? "" : r.tensor().producerOp(), 140));
-        tree.getColumns().add(Columns.tree("shape", r -> r.tensor() == null ? "" : r.tensor().shapeText(), 170));
-        tree.getColumns().add(Columns.tree("type", r -> r.tensor() == null ? "" : r.tensor().elementType(), 80));
+        tree.getColumns().add(Columns.capped(
+                Columns.tree("producing op", r -> r.tensor() == null ? "" : r.tensor().producerOp(), 140), 220));
+        tree.getColumns().add(Columns.capped(
+                Columns.tree("shape", r -> r.tensor() == null ? "" : r.tensor().shapeText(), 170), 320));
+        tree.getColumns().add(Columns.capped(
+                Columns.tree("type", r -> r.tensor() == null ? "" : r.tensor().elementType(), 80), 120));
         tree.setPlaceholder(new Label("No tensor matches the filter"));
         tree.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         tree.getSelectionModel().getSelectedItems().addListener((ListChangeListener<TreeItem<Row>>) c -> {
