@@ -30,6 +30,8 @@ final class ParametersPane extends SplitPane {
 
     ParametersPane(ModelViewModel vm) {
         this.vm = vm;
+        selectedChart.setId("paramHistogram");
+        modelChart.setId("modelHistogram");
         table.getColumns().add(Columns.text("name", ParameterStats::name, 300));
         table.getColumns().add(Columns.capped(Columns.text("type", ParameterStats::elementType, 65), 90));
         table.getColumns().add(Columns.capped(Columns.text("shape", ParameterStats::shapeText, 100), 150));

@@ -16,7 +16,10 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeTableView;
 import javafx.stage.Stage;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.fx.ChartViewer;
+import org.jfree.chart.plot.XYPlot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +37,7 @@ import sparsity.views.export.FileTarget;
 import sparsity.views.model.ModelTables.OpCount;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,7 +88,7 @@ class ModelViewUiTest {
     }
 
     @Test
-    void typingInTheFilterNarrowsTheTensorTree(FxRobot robot) {
+    void typingInTheFilterNarrowsTheTensorTree(FxRobot robot) throws Exception {
         robot.interact(() -> view.tabs().getSelectionModel().select(2));
         Label matches = robot.lookup("#tensorMatches").queryAs(Label.class);
         assertEquals("637 tensors", matches.getText());
@@ -106,6 +110,31 @@ class ModelViewUiTest {
         assertEquals(1, view.selectedTensors().size(), "the selection survives a narrower filter");
         TreeItem<?> leaf = tree.getRoot().getChildren().getFirst().getChildren().getFirst();
         assertTrue(tree.getSelectionModel().getSelectedItems().contains(leaf));
+
+        BlockingQueue<Path> written = new ArrayBlockingQueue<>(2);
+        ExportActions.setFileTarget(FileTarget.folder(dir));
+        ExportActions.setOnExported(written::add);
+        robot.interact(() -> tree.getContextMenu().getItems().getFirst().fire());
+        Path csv = written.poll(20, TimeUnit.SECONDS);
+        assertEquals(List.of("group,name,producing op,node,element type,shape",
+                "/encoder/layer.3,/encoder/layer.3/attention/self/Softmax_output_0,Softmax,"
+                        + "/encoder/layer.3/attention/self/Softmax,?,?"), Files.readAllLines(csv));
+    }
+
+    @Test
+    void selectingAParameterShowsItsHistogram(FxRobot robot) {
+        robot.interact(() -> view.tabs().getSelectionModel().select(1));
+        ChartViewer histogram = robot.lookup("#paramHistogram").queryAs(ChartViewer.class);
+        assertEquals("|w| of embeddings.word_embeddings.weight", histogram.getChart().getTitle().getText());
+        assertInstanceOf(LogAxis.class, ((XYPlot) histogram.getChart().getPlot()).getRangeAxis());
+        robot.clickOn("embeddings.position_embeddings.weight");
+        assertEquals("embeddings.position_embeddings.weight", view.viewModel().selectedParameterProperty().get().name());
+        assertEquals("|w| of embeddings.position_embeddings.weight", histogram.getChart().getTitle().getText());
+        robot.clickOn("#histogramLog");
+        assertInstanceOf(NumberAxis.class, ((XYPlot) histogram.getChart().getPlot()).getRangeAxis());
+        ChartViewer all = robot.lookup("#modelHistogram").queryAs(ChartViewer.class);
+        assertEquals("|w| of all float weights (101 initializers)", all.getChart().getTitle().getText());
+        assertInstanceOf(NumberAxis.class, ((XYPlot) all.getChart().getPlot()).getRangeAxis());
     }
 
     @Test
