@@ -61,7 +61,7 @@ public final class OnnxModels {
             model = ModelProto.parseFrom(cis);
         } catch (InvalidProtocolBufferException e) {
             String m = String.valueOf(e.getMessage());
-            if (m.contains("ended unexpectedly") || m.contains("truncated")) {
+            if (looksLikeTruncatedModel(file)) {
                 throw new ModelLoadException(file, "the file is truncated (it ends in the middle of the model)", e);
             }
             throw new ModelLoadException(file, "not an ONNX model (the file is not an ONNX protobuf: " + m + ")", e);
@@ -70,6 +70,43 @@ public final class OnnxModels {
         }
         check(file, model);
         return model;
+    }
+
+    /** ModelProto's field numbers and their wire types (varint 0, length-delimited 2). */
+    private static final java.util.Map<Integer, Integer> MODEL_FIELDS = java.util.Map.of(
+            1, 0, 2, 2, 3, 2, 4, 2, 5, 0, 6, 2, 7, 2, 8, 2, 14, 2, 20, 2);
+
+    /**
+     * After a failed parse: true when every top-level field up to the break is a ModelProto field
+     * of the right wire type and the data simply ends, i.e. a real model cut short; false for
+     * other bytes (random data, text, another format).
+     */
+    static boolean looksLikeTruncatedModel(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            CodedInputStream cis = CodedInputStream.newInstance(in);
+            cis.setSizeLimit(Integer.MAX_VALUE);
+            int fields = 0;
+            while (true) {
+                int tag;
+                try {
+                    tag = cis.readTag();
+                } catch (InvalidProtocolBufferException e) {
+                    return false;
+                }
+                if (tag == 0) return false; // ended cleanly at a field boundary: not a truncation
+                Integer wire = MODEL_FIELDS.get(tag >>> 3);
+                if (wire == null || wire != (tag & 7)) return false;
+                if (fields == 0 && (tag >>> 3) != 1 && (tag >>> 3) != 2 && (tag >>> 3) != 7) return false;
+                fields++;
+                try {
+                    cis.skipField(tag);
+                } catch (InvalidProtocolBufferException e) {
+                    return String.valueOf(e.getMessage()).contains("ended unexpectedly");
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Checks the parts of a parsed model that every later step relies on. */
