@@ -28,8 +28,8 @@ public final class OnnxModels {
 
     /** Oldest default-domain opset that ONNX Runtime runs. */
     public static final long MIN_OPSET = 7;
-    /** Newest default-domain opset that the bundled ONNX Runtime (1.29) knows. */
-    public static final long MAX_OPSET = 25;
+    /** Newest default-domain opset that the bundled ONNX Runtime (1.29) officially supports (it refuses 27). */
+    public static final long MAX_OPSET = 26;
 
     private OnnxModels() {
     }
@@ -163,8 +163,7 @@ public final class OnnxModels {
                 // loading is the check
             }
         } catch (OrtException e) {
-            String m = String.valueOf(e.getMessage()).replaceAll("\\s+", " ").trim();
-            throw new ModelLoadException(file, "ONNX Runtime rejected the model: " + m, e);
+            throw new ModelLoadException(file, "ONNX Runtime rejected the model: " + cleanOrtMessage(e.getMessage()), e);
         }
     }
 
@@ -188,6 +187,16 @@ public final class OnnxModels {
             throw new ModelLoadException(file, "cannot be read (" + e.getMessage() + ")", e);
         }
         return new SummaryBuilder(file, model, sha, progress).build();
+    }
+
+    /** ONNX Runtime's message without its error-code prefix and C++ source location. */
+    static String cleanOrtMessage(String raw) {
+        String m = String.valueOf(raw).replaceAll("\\s+", " ").trim();
+        m = m.replaceFirst("^Error code - \\w+ - message: ", "");
+        m = m.replaceFirst("^Load model from .*? failed: ?", "");
+        m = m.replaceFirst("^/onnxruntime_src/\\S+:\\d+ [^()]*\\([^()]*\\) ?", "");
+        m = m.replaceFirst("^\\[ONNXRuntimeError] : \\d+ : \\w+ : ", "");
+        return m.isBlank() ? String.valueOf(raw) : m;
     }
 
     /** Hex sha256 of a file. */
