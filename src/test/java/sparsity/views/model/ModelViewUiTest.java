@@ -173,6 +173,30 @@ class ModelViewUiTest {
     }
 
     @Test
+    void aModelWithNoParametersOrTensorsStillShows(FxRobot robot) throws Exception {
+        ModelSummary empty = new ModelSummary(Path.of("empty.onnx"), "ab".repeat(32), 10, "", "", "g", 8,
+                java.util.Map.of("", 17L), List.of(), List.of(), java.util.Map.of("Identity", 1), 1, List.of(), 0, 0,
+                List.of(), List.of());
+        Path png = dir.resolve("empty.png");
+        robot.interact(() -> {
+            try {
+                ModelView v = new ModelView(new ModelViewModel(empty));
+                new Scene(v, 900, 600);
+                for (int i = 0; i < 3; i++) {
+                    v.tabs().getSelectionModel().select(i);
+                    Exporter.writePng(v, png);
+                }
+                assertEquals("0 parameters (0 B)", ((Label) v.lookup("#totalParams")).getText());
+                assertEquals("unknown producer", ((Label) v.lookup("#producerLabel")).getText());
+                assertEquals("ai.onnx 17", ((Label) v.lookup("#opsetLabel")).getText());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertEquals(900, ImageIO.read(png.toFile()).getWidth());
+    }
+
+    @Test
     void aSnapshotAt1600x1000IsWritten(FxRobot robot) throws Exception {
         Path png = dir.resolve("view.png");
         robot.interact(() -> {
