@@ -122,6 +122,22 @@ class ModelViewUiTest {
     }
 
     @Test
+    void settingTheSelectionInTheViewModelSelectsInTheTree(FxRobot robot) {
+        GraphTensor softmax2 = summary.tensors().stream()
+                .filter(t -> t.name().equals("/encoder/layer.2/attention/self/Softmax_output_0")).findFirst().orElseThrow();
+        robot.interact(() -> view.selectedTensors().setAll(softmax2));
+        TreeTableView<?> tree = robot.lookup("#tensorTree").queryAs(TreeTableView.class);
+        assertEquals(1, tree.getSelectionModel().getSelectedItems().size());
+        TreeItem<?> selected = tree.getSelectionModel().getSelectedItem();
+        assertTrue(selected.getParent().isExpanded(), "the group of a restored selection opens");
+        assertEquals(List.of(softmax2), view.selectedTensors());
+        robot.interact(() -> view.viewModel().tensorFilterProperty().set("layer.2 Softmax"));
+        assertEquals(List.of(softmax2), view.selectedTensors(), "a filter that still shows it keeps it");
+        robot.interact(() -> view.viewModel().tensorFilterProperty().set("layer.4"));
+        assertEquals(List.of(), view.selectedTensors(), "a hidden tensor drops out of the selection");
+    }
+
+    @Test
     void selectingAParameterShowsItsHistogram(FxRobot robot) {
         robot.interact(() -> view.tabs().getSelectionModel().select(1));
         ChartViewer histogram = robot.lookup("#paramHistogram").queryAs(ChartViewer.class);
