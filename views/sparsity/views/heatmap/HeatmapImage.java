@@ -100,7 +100,11 @@ public final class HeatmapImage {
                         }
                     }
                 } else {
-                    for (int x = 0; x < width; x++) if (pooledRow[x] > acc[x]) acc[x] = pooledRow[x];
+                    for (int x = 0; x < width; x++) {
+                        float v = pooledRow[x];
+                        float a = acc[x];
+                        acc[x] = v > a ? v : a;
+                    }
                 }
             }
             int base = y * width;
@@ -117,7 +121,7 @@ public final class HeatmapImage {
             float m = Float.NEGATIVE_INFINITY;
             for (int c = from[x] - segStart, e = to[x] - segStart; c < e; c++) {
                 float v = row[c];
-                if (v > m) m = v;
+                m = v > m ? v : m;
             }
             out[x] = m;
         }
