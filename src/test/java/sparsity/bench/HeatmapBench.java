@@ -44,7 +44,7 @@ public final class HeatmapBench {
     }
 
     /** Causal softmax rows with a sink on key 0 and a local band, like a real head. */
-    static float[] causalAttention(int n, long seed) {
+    public static float[] causalAttention(int n, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         float[] a = new float[n * n];
         for (int i = 0; i < n; i++) {
