@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.DefaultXYDataset;
 import sparsity.analysis.stats.ActivationSummary;
@@ -54,7 +55,7 @@ public final class ActivationStatsReport {
         long[] h = s.histogram();
         double[] c = new double[h.length];
         for (int i = 0; i < h.length; i++) c[i] = h[i];
-        return Charts.histogram(new Histogram(s.min(), s.max(), c), "Values of " + tensor, "activation", logY);
+        return subtitled(Charts.histogram(new Histogram(s.min(), s.max(), c), "Values", "activation", logY), tensor);
     }
 
     /** Firing frequency of every neuron, most frequent first (rank on x). */
@@ -64,9 +65,8 @@ public final class ActivationStatsReport {
         data.addSeries("firing frequency", new double[][] {ranks(sorted.length), sorted});
         NumberAxis y = new NumberAxis("fraction of rows with |a| >= eps");
         y.setRange(0, 1.02);
-        JFreeChart chart = lines("Firing frequency per neuron, sorted (eps = " + eps(s) + ", " + s.neverActive()
-                + " never active) \u2014 " + tensor, "neuron rank", y, data);
-        return chart;
+        return subtitled(lines("Firing frequency per neuron, sorted (eps = " + eps(s) + ", " + s.neverActive()
+                + " never active)", "neuron rank", y, data), tensor);
     }
 
     /** Mean and standard deviation of every dimension (dimension on x). */
@@ -77,7 +77,15 @@ public final class ActivationStatsReport {
         data.addSeries("std", new double[][] {ranks(s.dim()), s.std().clone()});
         NumberAxis y = new NumberAxis("value");
         y.setAutoRangeIncludesZero(true);
-        return lines("Mean and std per dimension \u2014 " + tensor, "dimension", y, data);
+        return subtitled(lines("Mean and std per dimension", "dimension", y, data), tensor);
+    }
+
+    /** The tensor's name under the title, so an exported PNG says what it shows. */
+    private static JFreeChart subtitled(JFreeChart chart, String tensor) {
+        TextTitle sub = new TextTitle(tensor, new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
+        sub.setPaint(new java.awt.Color(0x555555));
+        chart.addSubtitle(0, sub);
+        return chart;
     }
 
     private static double[] ranks(int n) {
