@@ -124,4 +124,28 @@ class HeatmapViewUiTest {
             }
         });
     }
+
+    @Test
+    void zoomedInTheTokensLabelBothAxesOnALogScale(FxRobot robot) throws Exception {
+        awaitFrame(Viewport.full(N, N));
+        double[] r = view.plotRect();
+        robot.interact(() -> {
+            view.viewModel().logScaleProperty().set(true);
+            view.viewModel().zoomAt(N / 40.0, r[2] * 0.4, r[3] * 0.4, r[2], r[3]);
+        });
+        HeatmapFrame f = awaitFrame(view.viewModel().viewport());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> view.frameProperty().get().scale().log());
+        assertTrue(view.viewModel().rowLabelsReadable(r[3]) && view.viewModel().colLabelsReadable(r[2]));
+        assertEquals(40, f.viewport().rows(), 1e-6);
+        robot.interact(() -> view.showHover(r[0] + r[2] * 0.4, r[1] + r[3] * 0.4));
+        Path shot = Path.of(System.getProperty("java.io.tmpdir"), "heatmap-zoomed.png");
+        robot.interact(() -> {
+            try {
+                Exporter.writePng(view, shot);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertTrue(Files.size(shot) > 10_000);
+    }
 }
