@@ -143,4 +143,14 @@ class HeatmapImageTest {
         assertThrows(IllegalArgumentException.class, () -> MatrixSource.of(data, 10, 3, 3));
         assertThrows(IndexOutOfBoundsException.class, () -> head1.block(2, 2, 2, 2, b));
     }
+
+    @Test
+    void aPictureForReportsKeepsTheSpikeAndSquareCells() {
+        MatrixSource m = MatrixSource.of(spike(0, N - 1, 1f), N, N);
+        java.awt.image.BufferedImage img = HeatmapPicture.of("spike", m, "query", "key", true).render(1200, 700);
+        assertEquals(1200, img.getWidth());
+        // a square map of 700 - 36 - 40 = 624 pixels from x = 60, y = 36: the spike is its top-right pixel
+        assertEquals(Colormap.VIRIDIS.argb(1), img.getRGB(60 + 623, 36));
+        assertEquals(Colormap.VIRIDIS.argb(0), img.getRGB(60, 36 + 623));
+    }
 }
