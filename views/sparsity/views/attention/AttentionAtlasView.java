@@ -68,6 +68,7 @@ public class AttentionAtlasView extends BorderPane {
     private final BooleanProperty log = new SimpleBooleanProperty(true);
     private final ReadOnlyBooleanWrapper ready = new ReadOnlyBooleanWrapper();
     private final ReadOnlyObjectWrapper<HeadRef> selected = new ReadOnlyObjectWrapper<>();
+    private final Label status = new Label();
     private Map<String, int[]> pixels = Map.of();
     private HeadListener listener = (layer, head) -> { };
     private Task<Map<String, int[]>> task;
@@ -105,7 +106,9 @@ public class AttentionAtlasView extends BorderPane {
         export.setId("atlasExport");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox bar = new HBox(12, title, hint, spacer, logBox, export);
+        status.setId("atlasStatus");
+        status.setStyle("-fx-text-fill: #666666;");
+        HBox bar = new HBox(12, title, hint, status, spacer, logBox, export);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4, 8, 4, 8));
         return bar;
@@ -204,6 +207,7 @@ public class AttentionAtlasView extends BorderPane {
     private void compute() {
         if (task != null) task.cancel();
         ready.set(false);
+        status.setText("drawing " + model.maps().size() + " heads\u2026");
         boolean logNow = log.get();
         Task<Map<String, int[]>> t = new Task<>() {
             @Override
@@ -220,7 +224,13 @@ public class AttentionAtlasView extends BorderPane {
                 img.getPixelWriter().setPixels(0, 0, THUMB, THUMB, PixelFormat.getIntArgbInstance(), px, 0, THUMB);
                 views.get(name).setImage(img);
             });
+            status.setText("");
             ready.set(true);
+        });
+        t.setOnFailed(e -> {
+            if (task != t) return;
+            task = null;
+            status.setText("Could not draw the atlas: " + t.getException().getMessage());
         });
         task = t;
         WORKER.execute(t);

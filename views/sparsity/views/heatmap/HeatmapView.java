@@ -55,6 +55,8 @@ public class HeatmapView extends BorderPane {
     private double dragX;
     private double dragY;
     private HeatmapViewModel.Cell hovered;
+    private boolean dragged;
+    private java.util.function.Consumer<HeatmapViewModel.Cell> onCellClicked = c -> { };
 
     public HeatmapView(HeatmapViewModel vm) {
         this.vm = vm;
@@ -129,6 +131,14 @@ public class HeatmapView extends BorderPane {
         return vm;
     }
 
+    /**
+     * Called with the cell under a single click (not a drag, not a double-click), e.g. to show the
+     * attention row of the clicked query token.
+     */
+    public void setOnCellClicked(java.util.function.Consumer<HeatmapViewModel.Cell> listener) {
+        onCellClicked = java.util.Objects.requireNonNull(listener);
+    }
+
     /** The image drawn last (null before the first one is ready). */
     public ReadOnlyObjectProperty<HeatmapFrame> frameProperty() {
         return frame.getReadOnlyProperty();
@@ -164,17 +174,26 @@ public class HeatmapView extends BorderPane {
         canvas.setOnMousePressed(e -> {
             dragX = e.getX();
             dragY = e.getY();
+            dragged = false;
         });
         canvas.setOnMouseDragged(e -> {
             if (e.getButton() != MouseButton.PRIMARY) return;
             double[] r = plotRect();
             if (r[2] <= 0 || r[3] <= 0) return;
+            dragged = true;
             vm.panBy(e.getX() - dragX, e.getY() - dragY, r[2], r[3]);
             dragX = e.getX();
             dragY = e.getY();
         });
         canvas.setOnMouseClicked(e -> {
-            if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2) vm.reset();
+            if (e.getButton() != MouseButton.PRIMARY || dragged) return;
+            if (e.getClickCount() == 2) {
+                vm.reset();
+                return;
+            }
+            double[] r = plotRect();
+            HeatmapViewModel.Cell c = vm.cellAt(e.getX() - r[0], e.getY() - r[1], r[2], r[3]);
+            if (c != null) onCellClicked.accept(c);
         });
         canvas.setOnMouseMoved(e -> showHover(e.getX(), e.getY()));
         canvas.setOnMouseExited(e -> {

@@ -138,6 +138,12 @@ class HeatmapViewUiTest {
         assertTrue(view.viewModel().rowLabelsReadable(r[3]) && view.viewModel().colLabelsReadable(r[2]));
         assertEquals(40, f.viewport().rows(), 1e-6);
         robot.interact(() -> view.showHover(r[0] + r[2] * 0.4, r[1] + r[3] * 0.4));
+        BlockingQueue<HeatmapViewModel.Cell> clicked = new ArrayBlockingQueue<>(2);
+        view.setOnCellClicked(clicked::add);
+        Bounds b = view.canvas().localToScreen(view.canvas().getBoundsInLocal());
+        robot.clickOn(new Point2D(b.getMinX() + r[0] + r[2] * 0.25, b.getMinY() + r[1] + r[3] * 0.75));
+        HeatmapViewModel.Cell c = clicked.poll(10, TimeUnit.SECONDS);
+        assertEquals(view.viewModel().cellAt(r[2] * 0.25, r[3] * 0.75, r[2], r[3]), c);
         Path shot = Path.of(System.getProperty("java.io.tmpdir"), "heatmap-zoomed.png");
         robot.interact(() -> {
             try {
