@@ -55,7 +55,7 @@ public final class Tokenizers {
             var normalizer = Normalizers.fromJson(root.get("normalizer"));
             Object decoderJson = root.get("decoder");
             String decoder = decoderJson == null ? "" : asString(asObject(decoderJson, "decoder").get("type"), "decoder.type");
-            boolean byteLevel = mentionsByteLevel(root.get("pre_tokenizer"));
+            boolean byteLevel = usesType(root.get("pre_tokenizer"), "ByteLevel");
             if (decoder.isEmpty() && byteLevel) decoder = "ByteLevel";
             String description = describe(model, byteLevel, root.get("normalizer"));
             var parts = HfTokenizer.parts(source, added, normalizer, pre, model, post, decoder, description);
@@ -97,19 +97,33 @@ public final class Tokenizers {
         }
     }
 
-    private static boolean mentionsByteLevel(Object pre) {
-        if (pre == null) return false;
-        String s = pre.toString();
-        return s.contains("type=ByteLevel");
+    /** True when a component of this type appears anywhere in a section (Sequence steps included). */
+    static boolean usesType(Object json, String type) {
+        if (json instanceof Map<?, ?> m) {
+            if (type.equals(m.get("type"))) return true;
+            for (Object v : m.values()) if (usesType(v, type)) return true;
+        } else if (json instanceof java.util.List<?> l) {
+            for (Object v : l) if (usesType(v, type)) return true;
+        }
+        return false;
+    }
+
+    /** True when the normalizer lower-cases (a BertNormalizer with lowercase, or a Lowercase step). */
+    private static boolean lowercases(Object normalizer) {
+        if (usesType(normalizer, "Lowercase")) return true;
+        if (normalizer instanceof Map<?, ?> m) {
+            if ("BertNormalizer".equals(m.get("type"))) return !Boolean.FALSE.equals(m.get("lowercase"));
+            Object steps = m.get("normalizers");
+            if (steps instanceof java.util.List<?> l) for (Object step : l) if (lowercases(step)) return true;
+        }
+        return false;
     }
 
     private static String describe(TokenModels.Model model, boolean byteLevel, Object normalizer) {
         StringBuilder sb = new StringBuilder(byteLevel ? "byte-level " : "").append(model.kind())
                 .append(", ").append(model.vocab().size()).append(" entries");
         if (model instanceof TokenModels.Bpe bpe) sb.append(", ").append(bpe.mergeCount()).append(" merges");
-        if (normalizer != null && normalizer.toString().toLowerCase(java.util.Locale.ROOT).matches(".*(lowercase=true|type=lowercase).*")) {
-            sb.append(", lower-cased");
-        }
+        if (lowercases(normalizer)) sb.append(", lower-cased");
         return sb.toString();
     }
 

@@ -37,6 +37,7 @@ class HandMadeTokenizerTest {
         assertArrayEquals(new int[] {8, 9}, e.offsets()[3]);
         assertArrayEquals(new int[] {9, 11}, e.offsets()[4]);
         assertEquals(12, t.vocabSize());
+        assertEquals("WordPiece, 12 entries, lower-cased", t.description());
         assertEquals("[PAD]", t.padding().padToken(), "the pad token is found by name when the file sets no padding");
         assertEquals(3, t.padding().padId());
     }
