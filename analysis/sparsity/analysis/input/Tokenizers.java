@@ -97,6 +97,23 @@ public final class Tokenizers {
         }
     }
 
+    /** Names of the token embedding matrix in common exports (BERT, GPT-2, LLaMA, T5, ...). */
+    private static final java.util.regex.Pattern EMBEDDING_NAME = java.util.regex.Pattern.compile(
+            ".*(word_embeddings|\\bwte\\b|embed_tokens|tok_embeddings|token_embedding|shared\\.weight|embeddings\\.weight$).*");
+
+    /**
+     * The rows of a model's token embedding matrix (its vocabulary size), found by the usual
+     * parameter names; empty when no 2-D parameter has such a name.
+     */
+    public static java.util.OptionalLong tokenEmbeddingRows(java.util.List<sparsity.analysis.onnx.ParameterStats> parameters) {
+        for (var p : parameters) {
+            if (p.shape().size() == 2 && EMBEDDING_NAME.matcher(p.name().toLowerCase(java.util.Locale.ROOT)).matches()) {
+                return java.util.OptionalLong.of(p.shape().getFirst());
+            }
+        }
+        return java.util.OptionalLong.empty();
+    }
+
     /** True when a component of this type appears anywhere in a section (Sequence steps included). */
     static boolean usesType(Object json, String type) {
         if (json instanceof Map<?, ?> m) {
