@@ -103,6 +103,16 @@ public record NpyArray(Path source, Npy.DType dtype, ByteOrder order, long[] sha
         return out;
     }
 
+    /** Rows [first, first + count) as floats, row-major: one batch of a [rows, ...] array. */
+    public float[] rows(long first, int count) {
+        if (first < 0 || count < 0 || first + count > rows()) {
+            throw new IndexOutOfBoundsException("rows " + first + ".." + (first + count) + " of " + rows());
+        }
+        float[] out = new float[Math.toIntExact(rowSize() * count)];
+        readFloats(first * rowSize(), out);
+        return out;
+    }
+
     /** All elements as floats (for arrays under 2^31 elements). */
     public float[] toFloatArray() {
         float[] out = new float[checkedSize()];

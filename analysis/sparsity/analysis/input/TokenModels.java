@@ -43,7 +43,8 @@ final class TokenModels {
                     o.get("max_input_chars_per_word") == null ? 100 : (int) asLong(o.get("max_input_chars_per_word"), "max_input_chars_per_word"));
             case "BPE" -> new Bpe(vocab, readMerges(o.get("merges")), o.get("unk_token") == null ? null : asString(o.get("unk_token"), "unk_token"),
                     stringOr(o, "continuing_subword_prefix", ""), stringOr(o, "end_of_word_suffix", ""),
-                    Boolean.TRUE.equals(o.get("fuse_unk")), Boolean.TRUE.equals(o.get("byte_fallback")), o.get("dropout"));
+                    Boolean.TRUE.equals(o.get("fuse_unk")), Boolean.TRUE.equals(o.get("byte_fallback")), o.get("dropout"),
+                    Boolean.TRUE.equals(o.get("ignore_merges")));
             default -> throw new UnsupportedTokenizerException("model type '" + type
                     + "' is not supported (supported: WordPiece, BPE)");
         };
@@ -150,10 +151,11 @@ final class TokenModels {
         private final String prefix;
         private final String suffix;
         private final boolean fuseUnk;
+        private final boolean ignoreMerges;
         private final Map<String, List<Token>> cache = new ConcurrentHashMap<>();
 
         Bpe(Map<String, Long> vocab, List<String[]> mergeList, String unk, String prefix, String suffix, boolean fuseUnk,
-            boolean byteFallback, Object dropout) {
+            boolean byteFallback, Object dropout, boolean ignoreMerges) {
             if (byteFallback) throw new UnsupportedTokenizerException("BPE with byte_fallback is not supported");
             if (dropout instanceof Number d && d.doubleValue() > 0) {
                 throw new UnsupportedTokenizerException("BPE with dropout is not supported (it is random)");
@@ -178,11 +180,16 @@ final class TokenModels {
             this.prefix = prefix;
             this.suffix = suffix;
             this.fuseUnk = fuseUnk;
+            this.ignoreMerges = ignoreMerges;
         }
 
         @Override
         public List<Token> tokenize(String word) {
             if (word.isEmpty()) return List.of();
+            if (ignoreMerges) { // a word that is a vocabulary entry is one token (LLaMA-3 style)
+                Long whole = vocab.get(word);
+                if (whole != null) return List.of(new Token(whole, word, 0, word.length()));
+            }
             List<Token> cached = cache.get(word);
             if (cached != null) return cached;
             List<Token> result = merge(word);

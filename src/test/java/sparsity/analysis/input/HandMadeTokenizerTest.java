@@ -63,6 +63,26 @@ class HandMadeTokenizerTest {
         assertArrayEquals(new long[] {1, 0, 0, 1}, e.typeIds());
     }
 
+    private static String bpe(String extra) {
+        return "{\"pre_tokenizer\": {\"type\": \"Whitespace\"}, \"model\": {\"type\": \"BPE\", \"unk_token\": \"<unk>\","
+                + " \"vocab\": {\"<unk>\": 0, \"l\": 1, \"o\": 2, \"w\": 3, \"e\": 4, \"r\": 5, \"lo\": 6, \"low\": 7,"
+                + " \"er\": 8, \"lower\": 9}, \"merges\": [\"l o\", \"lo w\", \"e r\"]" + extra + "}}";
+    }
+
+    @Test
+    void plainBpeWithUnknownCharsFusedAndIgnoreMerges() {
+        Tokenizer t = Tokenizers.fromJsonText(bpe(", \"fuse_unk\": true"), "bpe.json");
+        Encoding e = t.encode("lower lowzz");
+        assertArrayEquals(new String[] {"low", "er", "low", "<unk>"}, e.tokens());
+        assertArrayEquals(new long[] {7, 8, 7, 0}, e.ids());
+        assertArrayEquals(new int[][] {{0, 3}, {3, 5}, {6, 9}, {9, 11}}, e.offsets());
+        assertEquals("BPE, 10 entries, 3 merges", t.description());
+        Tokenizer unfused = Tokenizers.fromJsonText(bpe(""), "bpe.json");
+        assertArrayEquals(new long[] {7, 0, 0}, unfused.encode("lowzz").ids());
+        Tokenizer whole = Tokenizers.fromJsonText(bpe(", \"ignore_merges\": true"), "bpe.json");
+        assertArrayEquals(new long[] {9, 7}, whole.encode("lower low").ids());
+    }
+
     @Test
     void unsupportedComponentsAreRefusedByName() {
         UnsupportedTokenizerException e = assertThrows(UnsupportedTokenizerException.class, () -> Tokenizers.fromJsonText(

@@ -179,6 +179,10 @@ class NpyTest {
         try (NpyArray a = Npy.read(p)) {
             assertEquals(rows * (long) d, a.size());
             assertEquals(4321 * 1000 + 36, a.row(4321)[36]);
+            float[] batch = a.rows(10, 3);
+            assertEquals(3 * d, batch.length);
+            assertEquals(12 * 1000 + 5, batch[2 * d + 5]);
+            assertThrows(IndexOutOfBoundsException.class, () -> a.rows(4999, 2));
         }
         Path half = dir.resolve("half.npy");
         IOException e = assertThrows(IOException.class, () -> {
