@@ -179,6 +179,35 @@ class WordPieceTokenizerTest {
     }
 
     @Test
+    void matchesAnIndependentImplementationOnVariedTexts() throws IOException {
+        // ids from Transformers.js for src/test/resources/inputs/tokenizer-texts.txt (make-minilm-expected.mjs)
+        String tsv;
+        try (InputStream in = WordPieceTokenizerTest.class.getResourceAsStream("/inputs/minilm-expected.tsv")) {
+            if (in == null) throw new IllegalStateException("minilm-expected.tsv is not on the test class path");
+            tsv = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Tokenizer t = minilm.withTruncation(Truncation.NONE);
+        int n = 0;
+        for (String line : tsv.split("\n")) {
+            int tab = line.lastIndexOf('\t');
+            String text = (String) sparsity.analysis.json.Json.parse(line.substring(0, tab));
+            long[] want = java.util.Arrays.stream(line.substring(tab + 1).split(" ")).mapToLong(Long::parseLong).toArray();
+            assertArrayEquals(want, t.encode(text).ids(), () -> "ids of \"" + text + "\"");
+            n++;
+        }
+        assertEquals(29, n);
+    }
+
+    @Test
+    void stripAccentsRemovesEveryNonSpacingMarkAsBertDoes() {
+        // BERT drops all Mn chars after NFD (here the virama U+094D) and keeps spacing marks (Mc);
+        // Transformers.js drops only U+0300-U+036F and gives [UNK] for this word instead
+        Encoding e = minilm.encode("हिन्दी");
+        assertArrayEquals(new String[] {"[CLS]", "ह", "##ि", "##न", "##द", "##ी", "[SEP]"}, e.tokens());
+        assertArrayEquals(new long[] {101, 1339, 29877, 29863, 29861, 29878, 102}, e.ids());
+    }
+
+    @Test
     void describesItself() {
         assertEquals("WordPiece, 30522 entries, lower-cased", minilm.description());
     }
