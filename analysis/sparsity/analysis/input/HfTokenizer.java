@@ -90,13 +90,6 @@ final class HfTokenizer implements Tokenizer {
         return new BatchEncoding(texts, padded);
     }
 
-    /** The text's tokens without special tokens, truncation or padding. */
-    List<String> tokenizeToStrings(String text) {
-        List<String> out = new ArrayList<>();
-        for (Tok t : tokens(text)) out.add(t.value());
-        return out;
-    }
-
     private List<Tok> tokens(String text) {
         List<Tok> out = new ArrayList<>();
         for (AddedTokens.Segment seg : parts.added().split(text)) {

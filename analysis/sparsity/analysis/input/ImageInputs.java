@@ -22,6 +22,9 @@ import sparsity.analysis.ProgressListener;
 /**
  * Images as model inputs: a folder of PNG/JPEG files, sorted by name, each resized and
  * normalized by an {@link ImageSpec} into one float tensor; every image keeps its file name.
+ * Decoding is Java's ImageIO (8- and 16-bit PNG, palette PNG, baseline and progressive JPEG);
+ * gray images are read as stored (no colour-space conversion), an alpha channel is ignored and
+ * JPEG EXIF orientation is not applied. CMYK JPEGs cannot be decoded and are reported.
  */
 public final class ImageInputs {
 
