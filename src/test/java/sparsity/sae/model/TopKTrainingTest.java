@@ -7,7 +7,10 @@ import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.MemoryScope;
 import sparsity.sae.data.SyntheticActivations;
 import sparsity.sae.eval.FeatureRecovery;
+import sparsity.sae.eval.SaeMetrics;
+import sparsity.sae.train.ArrayBatches;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TopKTrainingTest {
@@ -18,7 +21,7 @@ class TopKTrainingTest {
      * reaches about 0.97). The t.* system properties let one explore other sizes by hand.
      */
     @Test
-    void recoversTheTrueFeaturesOfSyntheticData() {
+    void recoversTheTrueFeaturesOfSyntheticData() throws Exception {
         int d = Integer.getInteger("t.d", 32);
         int n = Integer.getInteger("t.n", 256);
         int batch = 512;
@@ -42,6 +45,15 @@ class TopKTrainingTest {
             System.out.printf("d %d mmcs %.4f fvu %.4f l0 %.1f dead %d (%.1f s)%n", d, mmcs, st.fvu(), st.l0(), st.dead(),
                     (System.nanoTime() - t0) / 1e9);
             assertTrue(mmcs > 0.9, "mean max cosine " + mmcs);
+            // held-out rows (far beyond the training range) through the evaluation
+            float[] held = data.rows(1L << 40, 4096);
+            SaeMetrics.Result ev = SaeMetrics.evaluate(sae, new ArrayBatches(held, d, 1), 512, 8);
+            System.out.printf("held-out fvu %.4f cos %.4f l0 %.2f dead %d dense %d%n", ev.fvu(), ev.cosine(), ev.l0(), ev.dead(), ev.dense());
+            assertTrue(ev.fvu() < 0.2 && ev.fvu() > 0, "held-out fvu " + ev.fvu());
+            assertEquals(1 - ev.fvu(), ev.explainedVariance(), 1e-12);
+            assertTrue(ev.cosine() > 0.85, "cosine " + ev.cosine());
+            assertTrue(ev.l0() <= 8 && ev.l0() > 6, "l0 " + ev.l0());
+            assertEquals(ev.l0(), java.util.Arrays.stream(ev.density()).sum(), 1e-9, "densities sum to L0");
             assertTrue(st.fvu() < 0.2, "fvu " + st.fvu());
         }
     }
