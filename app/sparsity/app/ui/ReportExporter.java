@@ -1,0 +1,58 @@
+package sparsity.app.ui;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import sparsity.analysis.onnx.ModelSummary;
+import sparsity.app.jobs.JobManager;
+import sparsity.app.jobs.ProgressTask;
+import sparsity.views.model.ModelReport;
+import sparsity.views.report.ReportItem;
+import sparsity.views.report.ReportWriter;
+
+/**
+ * File > Export report: every chart and table of every open model, written by the views room's
+ * {@link ReportWriter} (PNG + CSV and an index.html) into a folder, as a background job.
+ */
+final class ReportExporter {
+
+    private final MainWindow window;
+
+    ReportExporter(MainWindow window) {
+        this.window = window;
+    }
+
+    /** Writes the report of the open models into a folder; empty when no model is open. */
+    Optional<JobManager.Job> export(Path dir) {
+        List<ModelSummary> models = window.tabs().all().stream().map(OpenModel::summary).toList();
+        if (models.isEmpty()) {
+            window.status("Nothing to report: open a model first");
+            return Optional.empty();
+        }
+        String title = "Sparsity Workbench report — " + String.join(", ",
+                window.tabs().all().stream().map(OpenModel::displayName).toList());
+        ProgressTask<Path> task = ProgressTask.of("Export report", progress -> {
+            List<ReportItem> items = new ArrayList<>();
+            int i = 0;
+            for (ModelSummary s : models) {
+                progress.update(0.05 + 0.4 * i++ / models.size(), "Collecting " + s.file().getFileName());
+                items.addAll(ModelReport.items(s));
+                if (Thread.interrupted()) throw new InterruptedException();
+            }
+            progress.update(0.5, "Writing " + items.size() + " items into " + dir);
+            Files.createDirectories(dir);
+            Path index = ReportWriter.write(title, items, dir);
+            progress.update(1.0, "Written");
+            return index;
+        });
+        task.setOnSucceeded(e -> {
+            Path index = task.getValue();
+            window.workspace().reportWritten(dir, "Report " + dir.getFileName());
+            window.status("Report written to " + index.toAbsolutePath());
+        });
+        return Optional.of(window.jobs().submit("Export report", task));
+    }
+}
