@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 
 import javafx.application.Platform;
 import javafx.geometry.Pos;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Label;
@@ -22,6 +23,7 @@ import javafx.scene.layout.VBox;
 import javafx.scene.layout.Priority;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 import sparsity.analysis.samples.SampleModels;
 import sparsity.app.AppInfo;
@@ -36,7 +38,7 @@ import sparsity.views.export.ExportActions;
  */
 public final class MainWindow implements ModelLoader.Host {
 
-    /** Default window size. */
+    /** Default window size (smaller where the screen is). */
     public static final double WIDTH = 1600;
     public static final double HEIGHT = 1000;
     static final String TITLE = "Sparsity Workbench";
@@ -89,7 +91,10 @@ public final class MainWindow implements ModelLoader.Host {
         root.setTop(MainMenus.build(this));
         root.setBottom(statusBar);
         root.setId("mainWindow");
-        scene = new Scene(root, WIDTH, HEIGHT);
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        double width = Math.min(WIDTH, screen.getWidth());
+        double height = Math.min(HEIGHT, screen.getHeight());
+        scene = new Scene(root, width, height);
         installDragAndDrop();
 
         tabs.setOnActiveChanged(this::activeChanged);
@@ -104,8 +109,6 @@ public final class MainWindow implements ModelLoader.Host {
 
         stage.setTitle(TITLE);
         stage.setScene(scene);
-        stage.setWidth(WIDTH);
-        stage.setHeight(HEIGHT);
         stage.setOnHidden(e -> jobs.close());
 
         List<Path> gone = recent.pruneMissing();
