@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import javafx.application.Platform;
+import javafx.concurrent.Worker;
 import javafx.stage.DirectoryChooser;
 import sparsity.analysis.onnx.GraphTensor;
 import sparsity.app.AppInfo;
@@ -175,23 +177,37 @@ final class WorkspaceController {
             otherArtifacts.put(a.id(), a);
             window.sidebar().put(new SidebarEntry(a.id(), a.kind(), a.name(), missing, tooltip(a)));
         }
-        Map<String, Artifact> byId = new HashMap<>();
-        ws.state().artifacts().forEach(a -> byId.put(a.id(), a));
-        for (String id : sel.openArtifactIds()) {
-            Artifact a = byId.get(id);
-            Path file = opened.modelFiles().get(id);
-            if (a == null || file == null) continue;
-            window.openFile(file, m -> {
-                modelArtifacts.put(m.key(), a);
-                selectTensors(m, sel.selectedTensors().getOrDefault(id, List.of()));
-                activate(sel.activeArtifactId());
-            });
-        }
         String message = "Opened workspace " + ws.dir().toAbsolutePath();
         if (!ws.missingArtifactIds().isEmpty()) {
             message += " — " + ws.missingArtifactIds().size() + " missing: " + String.join("; ", ws.warnings());
         }
-        window.status(message);
+        Map<String, Artifact> byId = new HashMap<>();
+        ws.state().artifacts().forEach(a -> byId.put(a.id(), a));
+        // the summary goes to the status bar once every model has loaded (each load says "Opened ...")
+        int[] pending = {0};
+        String summary = message;
+        Runnable oneDone = () -> {
+            if (--pending[0] == 0) window.status(summary);
+        };
+        for (String id : sel.openArtifactIds()) {
+            Artifact a = byId.get(id);
+            Path file = opened.modelFiles().get(id);
+            if (a == null || file == null) continue;
+            Optional<JobManager.Job> job = window.openFile(file, m -> {
+                modelArtifacts.put(m.key(), a);
+                selectTensors(m, sel.selectedTensors().getOrDefault(id, List.of()));
+                activate(sel.activeArtifactId());
+            });
+            job.ifPresent(j -> {
+                pending[0]++;
+                // state listeners run before the task's onSucceeded (which posts "Opened ..."): go after it
+                j.task().stateProperty().addListener((obs, old, state) -> {
+                    if (state == Worker.State.SUCCEEDED || state == Worker.State.FAILED
+                            || state == Worker.State.CANCELLED) Platform.runLater(oneDone);
+                });
+            });
+        }
+        if (pending[0] == 0) window.status(message);
     }
 
     private static String tooltip(Artifact a) {

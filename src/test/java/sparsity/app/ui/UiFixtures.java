@@ -102,6 +102,21 @@ final class UiFixtures {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
+    /** As {@link #waitUntil(long, BooleanSupplier)}; on a timeout the failure says what {@code state} gives. */
+    static void waitUntil(long seconds, BooleanSupplier condition, java.util.function.Supplier<String> state) {
+        try {
+            waitUntil(seconds, condition);
+        } catch (TimeoutException e) {
+            String now;
+            try {
+                now = WaitForAsyncUtils.asyncFx(state::get).get();
+            } catch (Exception ex) {
+                now = "(state unavailable: " + ex + ")";
+            }
+            throw new AssertionError("condition not met within " + seconds + " s; now: " + now, e);
+        }
+    }
+
     /** The texts of the cells of every shown row of a table, row by row. */
     static List<List<String>> shownRows(TableView<?> table) {
         return table.lookupAll(".table-row-cell").stream()
