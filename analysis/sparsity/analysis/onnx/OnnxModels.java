@@ -28,8 +28,8 @@ public final class OnnxModels {
 
     /** Oldest default-domain opset that ONNX Runtime runs. */
     public static final long MIN_OPSET = 7;
-    /** Newest default-domain opset that the bundled ONNX Runtime (1.29) knows. */
-    public static final long MAX_OPSET = 25;
+    /** Newest default-domain opset that the bundled ONNX Runtime (1.29) officially supports (it refuses 27). */
+    public static final long MAX_OPSET = 26;
 
     private OnnxModels() {
     }
@@ -61,7 +61,7 @@ public final class OnnxModels {
             model = ModelProto.parseFrom(cis);
         } catch (InvalidProtocolBufferException e) {
             String m = String.valueOf(e.getMessage());
-            if (m.contains("ended unexpectedly") || m.contains("truncated")) {
+            if (looksLikeTruncatedModel(file)) {
                 throw new ModelLoadException(file, "the file is truncated (it ends in the middle of the model)", e);
             }
             throw new ModelLoadException(file, "not an ONNX model (the file is not an ONNX protobuf: " + m + ")", e);
@@ -70,6 +70,43 @@ public final class OnnxModels {
         }
         check(file, model);
         return model;
+    }
+
+    /** ModelProto's field numbers and their wire types (varint 0, length-delimited 2). */
+    private static final java.util.Map<Integer, Integer> MODEL_FIELDS = java.util.Map.of(
+            1, 0, 2, 2, 3, 2, 4, 2, 5, 0, 6, 2, 7, 2, 8, 2, 14, 2, 20, 2);
+
+    /**
+     * After a failed parse: true when every top-level field up to the break is a ModelProto field
+     * of the right wire type and the data simply ends, i.e. a real model cut short; false for
+     * other bytes (random data, text, another format).
+     */
+    static boolean looksLikeTruncatedModel(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            CodedInputStream cis = CodedInputStream.newInstance(in);
+            cis.setSizeLimit(Integer.MAX_VALUE);
+            int fields = 0;
+            while (true) {
+                int tag;
+                try {
+                    tag = cis.readTag();
+                } catch (InvalidProtocolBufferException e) {
+                    return false;
+                }
+                if (tag == 0) return false; // ended cleanly at a field boundary: not a truncation
+                Integer wire = MODEL_FIELDS.get(tag >>> 3);
+                if (wire == null || wire != (tag & 7)) return false;
+                if (fields == 0 && (tag >>> 3) != 1 && (tag >>> 3) != 2 && (tag >>> 3) != 7) return false;
+                fields++;
+                try {
+                    cis.skipField(tag);
+                } catch (InvalidProtocolBufferException e) {
+                    return String.valueOf(e.getMessage()).contains("ended unexpectedly");
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Checks the parts of a parsed model that every later step relies on. */
@@ -126,8 +163,7 @@ public final class OnnxModels {
                 // loading is the check
             }
         } catch (OrtException e) {
-            String m = String.valueOf(e.getMessage()).replaceAll("\\s+", " ").trim();
-            throw new ModelLoadException(file, "ONNX Runtime rejected the model: " + m, e);
+            throw new ModelLoadException(file, "ONNX Runtime rejected the model: " + cleanOrtMessage(e.getMessage()), e);
         }
     }
 
@@ -151,6 +187,16 @@ public final class OnnxModels {
             throw new ModelLoadException(file, "cannot be read (" + e.getMessage() + ")", e);
         }
         return new SummaryBuilder(file, model, sha, progress).build();
+    }
+
+    /** ONNX Runtime's message without its error-code prefix and C++ source location. */
+    static String cleanOrtMessage(String raw) {
+        String m = String.valueOf(raw).replaceAll("\\s+", " ").trim();
+        m = m.replaceFirst("^Error code - \\w+ - message: ", "");
+        m = m.replaceFirst("^Load model from .*? failed: ?", "");
+        m = m.replaceFirst("^/onnxruntime_src/\\S+:\\d+ [^()]*\\([^()]*\\) ?", "");
+        m = m.replaceFirst("^\\[ONNXRuntimeError] : \\d+ : \\w+ : ", "");
+        return m.isBlank() ? String.valueOf(raw) : m;
     }
 
     /** Hex sha256 of a file. */
