@@ -9,13 +9,16 @@ import java.util.Optional;
 import sparsity.analysis.onnx.ModelSummary;
 import sparsity.app.jobs.JobManager;
 import sparsity.app.jobs.ProgressTask;
+import sparsity.app.report.WorkspaceReport;
 import sparsity.views.model.ModelReport;
 import sparsity.views.report.ReportItem;
 import sparsity.views.report.ReportWriter;
 
 /**
- * File > Export report: every chart and table of every open model, written by the views room's
- * {@link ReportWriter} (PNG + CSV and an index.html) into a folder, as a background job.
+ * File &gt; Export report: the same report as {@code ./workbench report} — the workspace's artifact
+ * table (once the workspace has a folder) and every chart and table of every open model —
+ * written by the views room's {@link ReportWriter} (PNG + CSV and an index.html) into a folder,
+ * as a background job. The open models are not read again: their summaries are at hand.
  */
 final class ReportExporter {
 
@@ -27,15 +30,21 @@ final class ReportExporter {
 
     /** Writes the report of the open models into a folder; empty when no model is open. */
     Optional<JobManager.Job> export(Path dir) {
-        List<ModelSummary> models = window.tabs().all().stream().map(OpenModel::summary).toList();
-        if (models.isEmpty()) {
+        List<OpenModel> open = window.tabs().all();
+        if (open.isEmpty()) {
             window.status("Nothing to report: open a model first");
             return Optional.empty();
         }
-        String title = "Sparsity Workbench report — " + String.join(", ",
-                window.tabs().all().stream().map(OpenModel::displayName).toList());
+        List<ModelSummary> models = open.stream().map(OpenModel::summary).toList();
+        String title = "Sparsity Workbench report — " + String.join(", ", open.stream().map(OpenModel::displayName).toList());
+        WorkspaceSnapshot snapshot = window.workspace().snapshot();
         ProgressTask<Path> task = ProgressTask.of("Export report", progress -> {
             List<ReportItem> items = new ArrayList<>();
+            if (snapshot.dir() != null) {
+                progress.update(0.02, "Listing the workspace's artifacts");
+                WorkspaceSnapshot.Built built = snapshot.build();
+                items.add(WorkspaceReport.artifactsItem(built.asLoaded(snapshot.dir(), snapshot.missingIds())));
+            }
             int i = 0;
             for (ModelSummary s : models) {
                 progress.update(0.05 + 0.4 * i++ / models.size(), "Collecting " + s.file().getFileName());

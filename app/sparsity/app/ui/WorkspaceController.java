@@ -23,7 +23,6 @@ import sparsity.app.workspace.Artifact;
 import sparsity.app.workspace.LoadedWorkspace;
 import sparsity.app.workspace.Provenance;
 import sparsity.app.workspace.Selection;
-import sparsity.app.workspace.WorkspaceState;
 import sparsity.app.workspace.Workspaces;
 
 /**
@@ -69,61 +68,44 @@ final class WorkspaceController {
         if (f != null) saveTo(f.toPath());
     }
 
-    /** One open model as it is saved. */
-    private record ModelEntry(String key, Path file, String sha256, Artifact artifact, List<String> selected) {
+    /** What the window holds now, as a workspace (FX thread). */
+    WorkspaceSnapshot snapshot() {
+        List<WorkspaceSnapshot.ModelEntry> models = new ArrayList<>();
+        for (OpenModel m : window.tabs().all()) {
+            List<String> selected = m.model().selectedTensors().stream().map(GraphTensor::name).toList();
+            models.add(new WorkspaceSnapshot.ModelEntry(m.key(), m.file(), m.summary().sha256(),
+                    modelArtifacts.get(m.key()), selected));
+        }
+        String activeKey = window.tabs().active().map(OpenModel::key).orElse(null);
+        List<Artifact> others = new ArrayList<>();
+        Set<String> missing = new HashSet<>();
+        for (Artifact a : otherArtifacts.values()) {
+            window.sidebar().entry(a.id()).ifPresent(entry -> {
+                others.add(a);
+                if (entry.missing()) missing.add(a.id());
+            });
+        }
+        return new WorkspaceSnapshot(dir, models, activeKey, others, missing);
     }
 
     /** Writes the workspace into a folder as a job. */
     JobManager.Job saveTo(Path target) {
-        List<ModelEntry> models = new ArrayList<>();
-        for (OpenModel m : window.tabs().all()) {
-            List<String> selected = m.model().selectedTensors().stream().map(GraphTensor::name).toList();
-            models.add(new ModelEntry(m.key(), m.file(), m.summary().sha256(), modelArtifacts.get(m.key()), selected));
-        }
-        String activeKey = window.tabs().active().map(OpenModel::key).orElse(null);
-        List<Artifact> others = otherArtifacts.values().stream()
-                .filter(a -> window.sidebar().entry(a.id()).isPresent()).toList();
-
+        WorkspaceSnapshot snapshot = snapshot();
         ProgressTask<Map<String, Artifact>> task = ProgressTask.of("Save workspace", progress -> {
             progress.update(0.1, "Recording provenance");
-            Map<String, Artifact> byKey = new LinkedHashMap<>();
-            Set<String> ids = new HashSet<>();
-            others.forEach(a -> ids.add(a.id()));
-            List<Artifact> artifacts = new ArrayList<>();
-            List<String> openIds = new ArrayList<>();
-            Map<String, List<String>> selected = new LinkedHashMap<>();
-            String activeId = null;
-            for (ModelEntry e : models) {
-                Artifact a = e.artifact() != null ? e.artifact() : Workspaces.modelArtifact(e.file(), e.sha256());
-                a = withUniqueId(a, ids);
-                byKey.put(e.key(), a);
-                artifacts.add(a);
-                openIds.add(a.id());
-                if (!e.selected().isEmpty()) selected.put(a.id(), e.selected());
-                if (e.key().equals(activeKey)) activeId = a.id();
-                if (Thread.interrupted()) throw new InterruptedException();
-            }
-            artifacts.addAll(others);
+            WorkspaceSnapshot.Built built = snapshot.build();
             progress.update(0.6, "Writing " + Workspaces.FILE_NAME);
-            WorkspaceState state = new WorkspaceState(Workspaces.FORMAT_VERSION, AppInfo.version(),
-                    Instant.now().toString(), artifacts, new Selection(activeId, openIds, selected));
-            Workspaces.save(target, state);
-            return byKey;
+            Workspaces.save(target, built.state());
+            return built.artifactsByKey();
         });
+        int count = snapshot.models().size();
         task.setOnSucceeded(e -> {
             dir = target;
             modelArtifacts.putAll(task.getValue());
-            window.status("Saved workspace to " + target.toAbsolutePath() + " (" + models.size() + " model"
-                    + (models.size() == 1 ? "" : "s") + ")");
+            window.status("Saved workspace to " + target.toAbsolutePath() + " (" + count + " model"
+                    + (count == 1 ? "" : "s") + ")");
         });
         return window.jobs().submit("Save workspace", task);
-    }
-
-    private static Artifact withUniqueId(Artifact a, Set<String> taken) {
-        String id = a.id();
-        for (int n = 2; taken.contains(id); n++) id = a.id() + "-" + n;
-        taken.add(id);
-        return id.equals(a.id()) ? a : new Artifact(id, a.kind(), a.name(), a.path(), a.provenance());
     }
 
     // ---- open -------------------------------------------------------------------------------

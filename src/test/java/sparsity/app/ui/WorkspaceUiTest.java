@@ -148,11 +148,26 @@ class WorkspaceUiTest {
         UiFixtures.waitUntil(60, () -> status(robot).startsWith("Report written to "));
         Path index = out.resolve("index.html");
         assertEquals("Report written to " + index.toAbsolutePath(), status(robot));
-        assertTrue(Files.readString(index).contains("a.onnx"));
+        String html = Files.readString(index);
+        assertTrue(html.contains("a.onnx"));
+        assertFalse(html.contains("Artifacts of the workspace"), "an unsaved workspace has no artifact table");
         try (var files = Files.list(out)) {
             assertTrue(files.anyMatch(f -> f.toString().endsWith(".csv")), "the tables are written as CSV");
         }
         assertEquals(List.of("Report report"), window.sidebar().entries("report").stream().map(SidebarEntry::label).toList());
+
+        // inside a saved workspace: the report lists its artifacts, and the workspace keeps the report
+        Path ws = tmp.resolve("ws");
+        fx(() -> window.workspace().saveTo(ws));
+        UiFixtures.waitUntil(30, () -> status(robot).startsWith("Saved workspace to "));
+        Path inside = ws.resolve("reports/first");
+        fx(() -> window.exportReport(inside));
+        UiFixtures.waitUntil(60, () -> status(robot).equals("Report written to " + inside.resolve("index.html").toAbsolutePath()));
+        assertTrue(Files.readString(inside.resolve("index.html")).contains("Artifacts of the workspace"));
+        fx(() -> window.workspace().saveTo(ws));
+        UiFixtures.waitUntil(30, () -> status(robot).startsWith("Saved workspace to "));
+        assertEquals(List.of("reports/first"), Workspaces.open(ws).state().artifacts().stream()
+                .filter(x -> x.kind().equals("report")).map(x -> x.path()).toList());
         assertFalse(robot.lookup("#errorPane").query().isVisible());
     }
 
