@@ -13,10 +13,11 @@ import sparsity.analysis.onnx.OnnxModels;
 import sparsity.analysis.samples.SampleModels;
 import sparsity.app.jobs.JobManager;
 import sparsity.app.jobs.ProgressTask;
+import sparsity.views.model.ModelViewModel;
 
 /**
- * Opens models: each load is a background job ({@link OnnxModels#summarize} with progress),
- * after which the model gets a tab. A file that cannot be read fails the job with a message that
+ * Opens models: each load is a background job ({@link OnnxModels#summarize} with progress, and
+ * the view-model built off the FX thread), after which the model gets a tab. A file that cannot be read fails the job with a message that
  * names the file and the problem, which the window shows; what was open stays open. A file that
  * is already open just gets its tab selected; one that is loading is not loaded twice.
  */
@@ -63,8 +64,8 @@ final class ModelLoader {
             host.status(file.getFileName() + " is already loading");
             return Optional.empty();
         }
-        ProgressTask<ModelSummary> task = ProgressTask.of("Open " + file.getFileName(),
-                progress -> summarize(file, progress));
+        ProgressTask<ModelViewModel> task = ProgressTask.of("Open " + file.getFileName(),
+                progress -> new ModelViewModel(summarize(file, progress)));
         return Optional.of(submit(file, key, task, then));
     }
 
@@ -75,17 +76,18 @@ final class ModelLoader {
             host.status(sample.title() + " is already loading");
             return Optional.empty();
         }
-        ProgressTask<ModelSummary> task = ProgressTask.of("Open sample " + sample.id(), progress -> {
+        ProgressTask<ModelViewModel> task = ProgressTask.of("Open sample " + sample.id(), progress -> {
             progress.update(0.01, "Preparing sample " + sample.id());
-            return summarize(SampleModels.path(sample), progress);
+            return new ModelViewModel(summarize(SampleModels.path(sample), progress));
         });
         return Optional.of(submit(null, key, task, then));
     }
 
-    private JobManager.Job submit(Path file, String key, ProgressTask<ModelSummary> task, Consumer<OpenModel> then) {
+    private JobManager.Job submit(Path file, String key, ProgressTask<ModelViewModel> task, Consumer<OpenModel> then) {
         task.setOnSucceeded(e -> {
             loading.remove(key);
-            ModelSummary s = task.getValue();
+            ModelViewModel vm = task.getValue();
+            ModelSummary s = vm.summary();
             Path shown = file != null ? file : s.file();
             Optional<OpenModel> already = host.tabs().find(shown);
             if (already.isPresent()) {
@@ -95,7 +97,7 @@ final class ModelLoader {
             }
             OpenModel m;
             try {
-                m = host.tabs().add(shown, s);
+                m = host.tabs().add(shown, vm);
             } catch (RuntimeException ex) {
                 host.error(shown + ": the model view could not be built (" + JobManager.describe(ex) + ")");
                 return;

@@ -43,8 +43,8 @@ final class ModelTabs {
     }
 
     /** Opens a tab for a loaded model and selects it. */
-    OpenModel add(Path file, ModelSummary summary) {
-        ModelViewModel vm = new ModelViewModel(summary);
+    OpenModel add(Path file, ModelViewModel vm) {
+        ModelSummary summary = vm.summary();
         Tab tab = new Tab();
         String key = OpenModel.keyOf(file);
         OpenModel m = new OpenModel(key, file, summary, vm, tab);
