@@ -6,6 +6,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /**
@@ -36,8 +37,11 @@ final class ErrorPane extends VBox {
         message.getStyleClass().add("error-message");
         message.setWrapText(true);
         message.setMaxWidth(Double.MAX_VALUE);
+        message.setMinWidth(0);
+        message.setMinHeight(Region.USE_PREF_SIZE); // wrap onto more lines rather than cut the message
         HBox.setHgrow(message, Priority.ALWAYS);
         Button dismiss = new Button("Dismiss");
+        dismiss.setMinWidth(Region.USE_PREF_SIZE);
         dismiss.getStyleClass().add("error-dismiss");
         HBox row = new HBox(8, message, dismiss);
         row.getStyleClass().add("error-notification");

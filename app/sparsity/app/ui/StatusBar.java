@@ -6,6 +6,7 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -27,11 +28,15 @@ final class StatusBar extends HBox {
         setPadding(new Insets(3, 8, 3, 8));
         setAlignment(Pos.CENTER_LEFT);
         message.setId("statusMessage");
-        message.setMinWidth(200);
+        message.setMinWidth(120); // the message gives way to the jobs
+        Tooltip full = new Tooltip();
+        full.textProperty().bind(message.textProperty());
+        message.setTooltip(full);
         message.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(message, Priority.ALWAYS);
         jobsPane.setId("jobsPane");
         jobsPane.setAlignment(Pos.CENTER_RIGHT);
+        jobsPane.setMinWidth(Region.USE_PREF_SIZE);
         getChildren().addAll(message, jobsPane);
         jobs.running().addListener((ListChangeListener<JobManager.Job>) change -> rebuild(jobs));
         rebuild(jobs);
@@ -68,6 +73,8 @@ final class StatusBar extends HBox {
             cancel.setDisable(true);
             job.cancel();
         });
+        for (Region r : new Region[] {name, bar, cancel}) r.setMinWidth(Region.USE_PREF_SIZE);
+        text.setMinWidth(Region.USE_PREF_SIZE);
         HBox box = new HBox(6, name, bar, text, cancel);
         box.setAlignment(Pos.CENTER_LEFT);
         box.getStyleClass().add("job-row");
