@@ -7,6 +7,7 @@ import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
 import javafx.util.Duration;
+import sparsity.app.jobs.JobManager;
 import sparsity.app.settings.ConfigDir;
 import sparsity.app.ui.MainWindow;
 import sparsity.app.ui.Screenshot;
@@ -41,6 +42,11 @@ public class WorkbenchApp extends Application {
             return;
         }
         window = new MainWindow(stage, ConfigDir.resolve());
+        // a bug in an event handler shows as an error instead of passing unnoticed; the app stays up
+        Thread.currentThread().setUncaughtExceptionHandler((thread, error) -> {
+            error.printStackTrace();
+            window.error("Unexpected error: " + JobManager.describe(error) + " (details on the console)");
+        });
         options.screenshot().ifPresent(png -> armScreenshot(png));
         stage.show();
         if (!options.models().isEmpty()) {
