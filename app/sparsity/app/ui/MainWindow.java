@@ -104,7 +104,8 @@ public final class MainWindow implements ModelLoader.Host {
             status("Closed " + m.displayName());
         });
         sidebar.setOnSelect(e -> {
-            if ("model".equals(e.kind())) tabs.byKey(e.id()).ifPresent(tabs::select);
+            if (!"model".equals(e.kind())) return;
+            tabs.byKey(e.id()).ifPresentOrElse(tabs::select, () -> workspace.openArtifact(e.id()));
         });
 
         stage.setTitle(TITLE);

@@ -41,6 +41,8 @@ final class WorkspaceController {
     private final Map<String, Artifact> modelArtifacts = new HashMap<>();
     /** Artifacts listed in the sidebar that are not open models (missing models, stores, reports...). */
     private final Map<String, Artifact> otherArtifacts = new LinkedHashMap<>();
+    /** Where the opened workspace's model artifacts are on this machine, by artifact id. */
+    private final Map<String, Path> modelFiles = new HashMap<>();
 
     WorkspaceController(MainWindow window) {
         this.window = window;
@@ -149,15 +151,15 @@ final class WorkspaceController {
         modelArtifacts.clear();
         otherArtifacts.clear();
         dir = ws.dir();
+        modelFiles.clear();
+        modelFiles.putAll(opened.modelFiles());
 
         Selection sel = ws.state().selection();
         Set<String> open = new HashSet<>(sel.openArtifactIds());
         for (Artifact a : ws.state().artifacts()) {
             boolean missing = ws.isMissing(a) || (Artifact.MODEL.equals(a.kind()) && !opened.modelFiles().containsKey(a.id()));
             boolean loads = Artifact.MODEL.equals(a.kind()) && !missing && open.contains(a.id());
-            if (loads) continue; // shown once its tab is there
-            otherArtifacts.put(a.id(), a);
-            window.sidebar().put(new SidebarEntry(a.id(), a.kind(), a.name(), missing, tooltip(a)));
+            if (!loads) keepUnopened(a, missing); // the loaded ones are listed once their tab is there
         }
         String message = "Opened workspace " + ws.dir().toAbsolutePath();
         if (!ws.missingArtifactIds().isEmpty()) {
@@ -184,12 +186,39 @@ final class WorkspaceController {
                 pending[0]++;
                 // state listeners run before the task's onSucceeded (which posts "Opened ..."): go after it
                 j.task().stateProperty().addListener((obs, old, state) -> {
+                    if (state == Worker.State.FAILED || state == Worker.State.CANCELLED) keepUnopened(a, false);
                     if (state == Worker.State.SUCCEEDED || state == Worker.State.FAILED
                             || state == Worker.State.CANCELLED) Platform.runLater(oneDone);
                 });
             });
         }
         if (pending[0] == 0) window.status(message);
+    }
+
+    /** Lists an artifact that has no tab in the sidebar; it stays part of the workspace. */
+    private void keepUnopened(Artifact a, boolean missing) {
+        otherArtifacts.put(a.id(), a);
+        window.sidebar().put(new SidebarEntry(a.id(), a.kind(), a.name(), missing, tooltip(a)));
+    }
+
+    /**
+     * The user chose a workspace model that has no tab: opens it (it then gets its tab and its
+     * line under Models); a missing one says so.
+     */
+    void openArtifact(String id) {
+        Artifact a = otherArtifacts.get(id);
+        if (a == null || !Artifact.MODEL.equals(a.kind())) return;
+        Path file = modelFiles.get(id);
+        if (file == null) {
+            window.status("Model '" + a.name() + "' is missing: " + tooltip(a) + " not found");
+            return;
+        }
+        window.openFile(file, m -> {
+            modelArtifacts.put(m.key(), a);
+            otherArtifacts.remove(id);
+            window.sidebar().remove(id);
+            window.sidebar().select(m.key());
+        });
     }
 
     private static String tooltip(Artifact a) {

@@ -110,6 +110,34 @@ class WorkspaceUiTest {
     }
 
     @Test
+    void aWorkspaceModelWithoutATabOpensWhenChosenInTheSidebar(FxRobot robot) throws Exception {
+        openWindow();
+        Path c = UiFixtures.tinyModel(tmp.resolve("c.onnx"), 2);
+        Path ws = Files.createDirectories(tmp.resolve("closed-models"));
+        Files.writeString(ws.resolve("workspace.json"), """
+                {"formatVersion": 1, "appVersion": "0.1.0", "savedAt": "2026-01-01T00:00:00Z",
+                 "artifacts": [{"id": "model-c", "kind": "model", "name": "c.onnx", "path": null,
+                                "provenance": {"source": "%s", "sha256": null, "settings": {}, "createdAt": "t", "appVersion": "0.1.0"}}],
+                 "selection": {"activeArtifactId": null, "openArtifactIds": [], "selectedTensors": {}}}""".formatted(c));
+        fx(() -> window.workspace().open(ws));
+        UiFixtures.waitUntil(30, () -> status(robot).startsWith("Opened workspace"), () -> describe(robot));
+        assertTrue(tabs.getTabs().isEmpty());
+        SidebarEntry listed = window.sidebar().entries("model").getFirst();
+        assertEquals("c.onnx", listed.label());
+        assertFalse(listed.missing());
+
+        robot.clickOn("c.onnx");
+        UiFixtures.waitUntil(UiFixtures.LOAD_TIMEOUT_S, () -> tabs.getTabs().size() == 1, () -> describe(robot));
+        assertEquals(List.of("c.onnx"), window.sidebar().entries("model").stream().map(SidebarEntry::label).toList());
+        assertEquals(OpenModel.keyOf(c), window.sidebar().entries("model").getFirst().id());
+
+        // saved again, the model keeps its artifact id
+        fx(() -> window.workspace().saveTo(ws));
+        UiFixtures.waitUntil(30, () -> status(robot).startsWith("Saved workspace to "));
+        assertEquals(List.of("model-c"), Workspaces.open(ws).state().selection().openArtifactIds());
+    }
+
+    @Test
     void refusedWorkspacesSayWhyAndChangeNothing(FxRobot robot) throws Exception {
         openWindow();
         Path a = UiFixtures.tinyModel(tmp.resolve("a.onnx"), 2);
