@@ -1,0 +1,165 @@
+package sparsity.kernels;
+
+/**
+ * The compute seam: every operation the autoencoders and pruning need, on off-heap matrices.
+ * Implementations: {@link ReferenceBackend} (plain scalar, the definition of right) and the
+ * Vector API backend in {@code sparsity.kernels.cpu}; a GPU backend can be added behind this
+ * interface without touching callers (found through {@link Backends}).
+ *
+ * <p>Conventions. Shapes are checked and a mismatch throws {@link IllegalArgumentException}.
+ * Outputs must not overlap inputs unless an operation says "in place". A "column vector" is an
+ * n x 1 matrix, a "row vector" a 1 x n matrix. A k-sparse matrix is a pair (idx [B x k] int,
+ * val [B x k] float): row b holds val[b, j] at column idx[b, j]; an index of -1 marks an empty
+ * slot (skipped), so variable-length rows can be padded.
+ *
+ * <p>NaN and infinity. Arithmetic follows IEEE 754 (NaN propagates) unless stated otherwise:
+ * top-k ranks NaN above +Inf (as torch.topk and numpy's sort do), histograms and quantiles
+ * count/ignore NaN, Cholesky rejects a non-positive or NaN pivot.
+ *
+ * <p>Backends are thread-safe; {@link #close()} releases worker threads.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** A short name, e.g. "reference", "vector". */
+    String name();
+
+    /** Worker threads used (1 for a single-threaded backend). */
+    int threads();
+
+    // ---------------------------------------------------------------- dense products
+
+    /**
+     * C = alpha * op(A) * op(B) + beta * C, op(X) = X or X^T. op(A) is M x K, op(B) K x N, C M x N.
+     * As in BLAS, C is not read when beta == 0 and A, B are not read when alpha == 0 or K == 0.
+     */
+    void gemm(boolean transA, boolean transB, float alpha, FloatMatrix a, FloatMatrix b, float beta, FloatMatrix c);
+
+    // ---------------------------------------------------------------- top-k
+
+    /**
+     * Row-wise top-k, k = values.cols(): for each row of x [B x n] the k largest values, in
+     * descending order, and their column indices. Order: Float.compare (NaN above +Inf, +0.0
+     * above -0.0); equal values rank the lower index first. Needs k <= n.
+     */
+    void topkRows(FloatMatrix x, FloatMatrix values, IntMatrix indices);
+
+    /**
+     * Batch-wide top-k (BatchTopK): the {@code total} largest entries of the whole of x [B x n]
+     * (same order as {@link #topkRows}, ties to the lower row then column), written as CSR:
+     * rowStart [1 x (B + 1)], cols [1 x total] (ascending within a row), vals [1 x total].
+     * Returns the smallest kept value (the threshold), or NaN when total == 0.
+     */
+    float batchTopk(FloatMatrix x, int total, IntMatrix rowStart, IntMatrix cols, FloatMatrix vals);
+
+    // ---------------------------------------------------------------- k-sparse products
+
+    /**
+     * Decode: out = beta * out + Z * W, Z the k-sparse (idx, val) [B x n], W [n x d], out [B x d]:
+     * out[b, :] += sum_j val[b, j] * W[idx[b, j], :]. Also the encoder's input gradient when W is
+     * the encoder stored latent-major [n x d] and val the pre-activation gradient.
+     */
+    void sparseDecode(IntMatrix idx, FloatMatrix val, FloatMatrix w, float beta, FloatMatrix out);
+
+    /**
+     * Scatter-add of outer products into the active rows: W[idx[b, j], :] += val[b, j] * G[b, :],
+     * G [B x d], W [n x d]. The decoder gradient (val = latent values, G = output gradient) and the
+     * latent-major encoder gradient (val = pre-activation gradient, G = encoder input).
+     * Contributions to a row are added in batch order.
+     */
+    void sparseOuterAccumulate(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w);
+
+    /** out[b, j] = dot(G[b, :], W[idx[b, j], :]) (0 for an empty slot): the latent gradient. */
+    void sparseRowDots(IntMatrix idx, FloatMatrix g, FloatMatrix w, FloatMatrix out);
+
+    /** dst[idx[b, j]] += val[b, j] for every slot, dst a 1 x n row vector (e.g. a bias gradient). */
+    void scatterAdd(IntMatrix idx, FloatMatrix val, FloatMatrix dst);
+
+    /** dst[idx[i], :] += src[i, :], idx a 1 x m row vector, src [m x d], dst [n x d], in index order. */
+    void scatterAddRows(IntMatrix idx, FloatMatrix src, FloatMatrix dst);
+
+    // ---------------------------------------------------------------- row and column statistics
+
+    /** out[r] = ||x[r, :]||_2, out a rows x 1 column vector. */
+    void rowNorms(FloatMatrix x, FloatMatrix out);
+
+    /** out[r] = mean of x[r, :], out rows x 1. */
+    void rowMeans(FloatMatrix x, FloatMatrix out);
+
+    /** out[r] = population variance (divide by n) of x[r, :], out rows x 1. */
+    void rowVariances(FloatMatrix x, FloatMatrix out);
+
+    /** out[c] = mean of x[:, c], out a 1 x cols row vector. */
+    void colMeans(FloatMatrix x, FloatMatrix out);
+
+    /** out[c] = population variance of x[:, c], out 1 x cols. */
+    void colVariances(FloatMatrix x, FloatMatrix out);
+
+    /** In place: x[r, :] = (x[r, :] - mean) / sqrt(variance + eps) (layer-norm style, no affine). */
+    void standardizeRows(FloatMatrix x, float eps);
+
+    /** In place: x[r, :] /= max(||x[r, :]||, eps) (unit-norm decoder rows). */
+    void normalizeRows(FloatMatrix x, float eps);
+
+    // ---------------------------------------------------------------- attention rows
+
+    /**
+     * In place row softmax with max subtraction. -Inf entries get 0; a row with NaN or +Inf, or
+     * with every entry -Inf, becomes all NaN.
+     */
+    void softmaxRows(FloatMatrix x);
+
+    /** out[r] = -sum p log p (natural log, 0 log 0 = 0) of probability rows p, out rows x 1. */
+    void rowEntropy(FloatMatrix p, FloatMatrix out);
+
+    /**
+     * Coverage: out[r] = the smallest number of entries of row r whose sum reaches tau * (row sum),
+     * taking entries largest first (int rows x 1). 0 for an empty row or tau <= 0; -1 for a row
+     * holding NaN.
+     */
+    void coverageCounts(FloatMatrix p, float tau, IntMatrix out);
+
+    /** Recall: out[r] = the sum of the m largest entries of row r (m clipped to cols), out rows x 1. */
+    void topMass(FloatMatrix p, int m, FloatMatrix out);
+
+    // ---------------------------------------------------------------- distributions
+
+    /** Counts over equal-width bins of [lo, hi); see {@link Histogram} for outliers and NaN. */
+    Histogram histogram(FloatMatrix x, float lo, float hi, int bins);
+
+    /**
+     * Quantiles q in [0, 1] of all non-NaN entries of x, linear interpolation between order
+     * statistics (numpy's default "linear" method, like numpy.nanquantile). NaN when x holds no
+     * non-NaN entry.
+     */
+    float[] quantiles(FloatMatrix x, double... q);
+
+    // ---------------------------------------------------------------- linear algebra (SparseGPT)
+
+    /**
+     * In place Cholesky factorization A = L L^T of a symmetric positive definite n x n matrix
+     * (only the lower triangle is read): L overwrites the lower triangle, the strict upper
+     * triangle is set to 0. Throws ArithmeticException naming the column whose pivot is not
+     * positive (or NaN).
+     */
+    void cholesky(FloatMatrix a);
+
+    /**
+     * Solves op(T) X = B in place (X overwrites B [n x m]); T n x n triangular with a non-unit
+     * diagonal, only its lower (lower = true) or upper triangle read; op(T) = T^T when transpose.
+     */
+    void solveTriangular(FloatMatrix t, boolean lower, boolean transpose, FloatMatrix b);
+
+    // ---------------------------------------------------------------- optimizer
+
+    /**
+     * One Adam step in place (Kingma and Ba, with bias correction): m = b1 m + (1 - b1) g,
+     * v = b2 v + (1 - b2) g^2, param -= lr * (m / (1 - b1^step)) / (sqrt(v / (1 - b2^step)) + eps).
+     * step counts from 1. All four matrices have the same shape.
+     */
+    void adam(FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, Adam adam, long step);
+
+    /** Releases worker threads; default: nothing to release. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,96 @@
+package sparsity.kernels.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+import sparsity.kernels.Adam;
+import sparsity.kernels.Checks;
+import sparsity.kernels.FloatMatrix;
+import sparsity.kernels.Histogram;
+
+/** Adam, histograms and quantiles: element-wise work split by rows. */
+final class Elementwise {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    private Elementwise() {
+    }
+
+    static void adam(Parallel par, FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, Adam a, long step) {
+        Checks.sameShape(param, grad, "grad");
+        Checks.sameShape(param, m, "m");
+        Checks.sameShape(param, v, "v");
+        if (step < 1) throw new IllegalArgumentException("step counts from 1, got " + step);
+        float b1 = a.beta1();
+        float b2 = a.beta2();
+        float c1 = (float) (1 - Math.pow(b1, step));
+        float c2 = (float) (1 - Math.pow(b2, step));
+        // param -= lr / c1 * m / (sqrt(v / c2) + eps)
+        float stepSize = a.lr() / c1;
+        float invC2 = 1f / c2;
+        int n = param.cols();
+        par.forRange(param.rows(), 16, (p, from, to) -> {
+            for (int r = from; r < to; r++) {
+                long po = 4L * r * param.stride(), go = 4L * r * grad.stride();
+                long mo = 4L * r * m.stride(), vo = 4L * r * v.stride();
+                for (int c = 0; c < n; c += L) {
+                    VectorMask<Float> k = S.indexInRange(c, n);
+                    long cb = 4L * c;
+                    FloatVector g = FloatVector.fromMemorySegment(S, grad.segment(), go + cb, NATIVE, k);
+                    FloatVector mm = FloatVector.fromMemorySegment(S, m.segment(), mo + cb, NATIVE, k)
+                            .mul(b1).add(g.mul(1f - b1));
+                    FloatVector vv = FloatVector.fromMemorySegment(S, v.segment(), vo + cb, NATIVE, k)
+                            .mul(b2).add(g.mul(g).mul(1f - b2));
+                    mm.intoMemorySegment(m.segment(), mo + cb, NATIVE, k);
+                    vv.intoMemorySegment(v.segment(), vo + cb, NATIVE, k);
+                    FloatVector den = vv.mul(invC2).sqrt().add(a.eps());
+                    FloatVector pp = FloatVector.fromMemorySegment(S, param.segment(), po + cb, NATIVE, k);
+                    pp.sub(mm.mul(stepSize).div(den)).intoMemorySegment(param.segment(), po + cb, NATIVE, k);
+                }
+            }
+        });
+    }
+
+    static Histogram histogram(Parallel par, FloatMatrix x, float lo, float hi, int bins) {
+        Checks.histogram(lo, hi, bins);
+        long[][] parts = new long[par.threads()][];
+        par.forRange(x.rows(), 16, (p, from, to) -> {
+            long[] h = new long[bins + 3]; // bins, below, above, nan
+            MemorySegment s = x.segment();
+            for (int r = from; r < to; r++) {
+                long base = r * x.stride();
+                for (int c = 0; c < x.cols(); c++) {
+                    float v = s.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, base + c);
+                    if (v >= lo && v < hi) h[Histogram.binOf(v, lo, hi, bins)]++;
+                    else if (v < lo) h[bins]++;
+                    else if (v >= hi) h[bins + 1]++;
+                    else h[bins + 2]++;
+                }
+            }
+            parts[p] = h;
+        });
+        long[] sum = new long[bins + 3];
+        for (long[] h : parts) {
+            if (h == null) continue;
+            for (int i = 0; i < sum.length; i++) sum[i] += h[i];
+        }
+        return new Histogram(lo, hi, Arrays.copyOf(sum, bins), sum[bins], sum[bins + 1], sum[bins + 2]);
+    }
+
+    static float[] quantiles(FloatMatrix x, double... q) {
+        for (double v : q) Checks.quantile(v);
+        float[] all = x.toArray();
+        int n = 0;
+        for (float v : all) if (!Float.isNaN(v)) all[n++] = v;
+        Arrays.sort(all, 0, n);
+        float[] out = new float[q.length];
+        for (int i = 0; i < q.length; i++) out[i] = Checks.quantileOfSorted(all, n, q[i]);
+        return out;
+    }
+}

@@ -1,0 +1,268 @@
+package sparsity.kernels.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+import sparsity.kernels.FloatMatrix;
+
+/**
+ * Single-precision C = alpha * op(A) * op(B) + beta * C, blocked and packed in the Goto/BLIS
+ * way. For each NC-wide column block and KC-deep slice of K, a thread packs op(B) into NR-wide
+ * micro-panels (L2-resident), then for each MC-tall row block packs op(A) into MR-tall
+ * micro-panels; an MR x NR register tile (MR x 2 vectors of FloatVector.SPECIES_PREFERRED)
+ * accumulates one micro-panel pair. Transposes cost nothing but the packing order.
+ *
+ * <p>Threads split C into fixed contiguous row ranges (or column ranges when C is short and wide);
+ * K is always walked in the same KC slices in the same order, so every element of C gets the same
+ * sequence of roundings whatever the thread count: results are bitwise identical for any number
+ * of threads.
+ */
+final class Gemm {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    static final int MR = 6;
+    static final int NR = 2 * L;
+    static final int KC = 384;
+    static final int MC = 16 * MR;
+    static final int NC = Math.max(NR, (256 / NR) * NR);
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+
+    /** Per-thread packing buffers, reused across calls. */
+    private static final ThreadLocal<float[][]> BUFFERS =
+            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC]});
+
+    private Gemm() {
+    }
+
+    static void gemm(Parallel par, boolean ta, boolean tb, float alpha, FloatMatrix a, FloatMatrix b,
+                     float beta, FloatMatrix c) {
+        int m = c.rows();
+        int n = c.cols();
+        int k = ta ? a.rows() : a.cols();
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scale(c, beta);
+            return;
+        }
+        int rowBlocks = (m + MC - 1) / MC;
+        if (rowBlocks >= par.threads() || n <= NC) {
+            par.forRange(rowBlocks, 1, (part, from, to) -> {
+                int r0 = from * MC;
+                int r1 = Math.min(m, to * MC);
+                block(ta, tb, alpha, a, b, beta, c, r0, r1, 0, n, k);
+            });
+        } else {
+            int colBlocks = (n + NR - 1) / NR;
+            par.forRange(colBlocks, 1, (part, from, to) -> {
+                int c0 = from * NR;
+                int c1 = Math.min(n, to * NR);
+                block(ta, tb, alpha, a, b, beta, c, 0, m, c0, c1, k);
+            });
+        }
+    }
+
+    /** C[r0:r1, c0:c1] on the calling thread. */
+    private static void block(boolean ta, boolean tb, float alpha, FloatMatrix a, FloatMatrix b, float beta,
+                              FloatMatrix c, int r0, int r1, int c0, int c1, int k) {
+        float[][] buf = BUFFERS.get();
+        float[] ap = buf[0];
+        float[] bp = buf[1];
+        MemorySegment cs = c.segment();
+        long ldc = c.stride();
+        for (int jc = c0; jc < c1; jc += NC) {
+            int nc = Math.min(NC, c1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                float bt = pc == 0 ? beta : 1f;
+                packB(tb, b, pc, kc, jc, nc, bp);
+                for (int ic = r0; ic < r1; ic += MC) {
+                    int mc = Math.min(MC, r1 - ic);
+                    packA(ta, a, ic, mc, pc, kc, ap);
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int mr = Math.min(MR, mc - ir);
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            int nr = Math.min(NR, nc - jr);
+                            long cOff = 4L * ((ic + ir) * ldc + jc + jr);
+                            kernel(ap, ir * kc, bp, jr * kc, kc, cs, cOff, 4L * ldc, mr, nr, alpha, bt);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** op(A)[ic:ic+mc, pc:pc+kc] into MR-tall micro-panels: ap[ir*kc + p*MR + i], zero padded. */
+    private static void packA(boolean ta, FloatMatrix a, int ic, int mc, int pc, int kc, float[] ap) {
+        MemorySegment s = a.segment();
+        long lda = a.stride();
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            if (!ta) {
+                for (int i = 0; i < mr; i++) {
+                    long row = (ic + ir + i) * lda + pc;
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + i] = s.getAtIndex(F, row + p);
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    long row = (pc + p) * lda + ic + ir;
+                    int o = base + p * MR;
+                    for (int i = 0; i < mr; i++) {
+                        ap[o + i] = s.getAtIndex(F, row + i);
+                    }
+                }
+            }
+            if (mr < MR) {
+                for (int p = 0; p < kc; p++) {
+                    for (int i = mr; i < MR; i++) {
+                        ap[base + p * MR + i] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** op(B)[pc:pc+kc, jc:jc+nc] into NR-wide micro-panels: bp[jr*kc + p*NR + j], zero padded. */
+    private static void packB(boolean tb, FloatMatrix b, int pc, int kc, int jc, int nc, float[] bp) {
+        MemorySegment s = b.segment();
+        long ldb = b.stride();
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (!tb) {
+                VectorMask<Float> m0 = S.indexInRange(0, nr);
+                VectorMask<Float> m1 = S.indexInRange(L, nr);
+                for (int p = 0; p < kc; p++) {
+                    long off = 4L * ((pc + p) * ldb + jc + jr);
+                    int o = base + p * NR;
+                    if (nr == NR) {
+                        FloatVector.fromMemorySegment(S, s, off, NATIVE).intoArray(bp, o);
+                        FloatVector.fromMemorySegment(S, s, off + 4L * L, NATIVE).intoArray(bp, o + L);
+                    } else {
+                        FloatVector.fromMemorySegment(S, s, off, NATIVE, m0).intoArray(bp, o);
+                        FloatVector.fromMemorySegment(S, s, off + 4L * L, NATIVE, m1).intoArray(bp, o + L);
+                    }
+                }
+            } else {
+                for (int j = 0; j < nr; j++) {
+                    long row = (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) {
+                        bp[base + p * NR + j] = s.getAtIndex(F, row + p);
+                    }
+                }
+                for (int j = nr; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) {
+                        bp[base + p * NR + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The MR x NR register tile: C[0:mr, 0:nr] = alpha * Ap * Bp + beta * C (C not read when beta == 0). */
+    private static void kernel(float[] a, int ao, float[] b, int bo, int kc, MemorySegment c, long cOff, long ldcB,
+                               int mr, int nr, float alpha, float beta) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            ao += MR;
+            bo += NR;
+        }
+        if (nr == NR) {
+            store(c, cOff, c00, c01, alpha, beta);
+            if (mr > 1) store(c, cOff + ldcB, c10, c11, alpha, beta);
+            if (mr > 2) store(c, cOff + 2 * ldcB, c20, c21, alpha, beta);
+            if (mr > 3) store(c, cOff + 3 * ldcB, c30, c31, alpha, beta);
+            if (mr > 4) store(c, cOff + 4 * ldcB, c40, c41, alpha, beta);
+            if (mr > 5) store(c, cOff + 5 * ldcB, c50, c51, alpha, beta);
+        } else {
+            VectorMask<Float> m0 = S.indexInRange(0, nr);
+            VectorMask<Float> m1 = S.indexInRange(L, nr);
+            storeMasked(c, cOff, c00, c01, alpha, beta, m0, m1);
+            if (mr > 1) storeMasked(c, cOff + ldcB, c10, c11, alpha, beta, m0, m1);
+            if (mr > 2) storeMasked(c, cOff + 2 * ldcB, c20, c21, alpha, beta, m0, m1);
+            if (mr > 3) storeMasked(c, cOff + 3 * ldcB, c30, c31, alpha, beta, m0, m1);
+            if (mr > 4) storeMasked(c, cOff + 4 * ldcB, c40, c41, alpha, beta, m0, m1);
+            if (mr > 5) storeMasked(c, cOff + 5 * ldcB, c50, c51, alpha, beta, m0, m1);
+        }
+    }
+
+    private static void store(MemorySegment c, long off, FloatVector v0, FloatVector v1, float alpha, float beta) {
+        long off1 = off + 4L * L;
+        if (alpha != 1f) {
+            v0 = v0.mul(alpha);
+            v1 = v1.mul(alpha);
+        }
+        if (beta == 1f) {
+            v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, NATIVE));
+            v1 = v1.add(FloatVector.fromMemorySegment(S, c, off1, NATIVE));
+        } else if (beta != 0f) {
+            v0 = FloatVector.fromMemorySegment(S, c, off, NATIVE).fma(FloatVector.broadcast(S, beta), v0);
+            v1 = FloatVector.fromMemorySegment(S, c, off1, NATIVE).fma(FloatVector.broadcast(S, beta), v1);
+        }
+        v0.intoMemorySegment(c, off, NATIVE);
+        v1.intoMemorySegment(c, off1, NATIVE);
+    }
+
+    private static void storeMasked(MemorySegment c, long off, FloatVector v0, FloatVector v1, float alpha, float beta,
+                                    VectorMask<Float> m0, VectorMask<Float> m1) {
+        long off1 = off + 4L * L;
+        if (alpha != 1f) {
+            v0 = v0.mul(alpha);
+            v1 = v1.mul(alpha);
+        }
+        if (beta == 1f) {
+            v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, NATIVE, m0));
+            v1 = v1.add(FloatVector.fromMemorySegment(S, c, off1, NATIVE, m1));
+        } else if (beta != 0f) {
+            v0 = FloatVector.fromMemorySegment(S, c, off, NATIVE, m0).fma(FloatVector.broadcast(S, beta), v0);
+            v1 = FloatVector.fromMemorySegment(S, c, off1, NATIVE, m1).fma(FloatVector.broadcast(S, beta), v1);
+        }
+        v0.intoMemorySegment(c, off, NATIVE, m0);
+        v1.intoMemorySegment(c, off1, NATIVE, m1);
+    }
+
+    /** C = beta * C (C not read when beta == 0, so NaN there does not survive). */
+    static void scale(FloatMatrix c, float beta) {
+        if (beta == 1f) return;
+        MemorySegment s = c.segment();
+        for (int r = 0; r < c.rows(); r++) {
+            long row = r * c.stride();
+            for (int j = 0; j < c.cols(); j++) {
+                s.setAtIndex(F, row + j, beta == 0f ? 0f : beta * s.getAtIndex(F, row + j));
+            }
+        }
+    }
+}

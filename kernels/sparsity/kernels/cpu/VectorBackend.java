@@ -1,0 +1,182 @@
+package sparsity.kernels.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import sparsity.kernels.Adam;
+import sparsity.kernels.Backend;
+import sparsity.kernels.Checks;
+import sparsity.kernels.FloatMatrix;
+import sparsity.kernels.Histogram;
+import sparsity.kernels.IntMatrix;
+
+/**
+ * The CPU backend: Vector API kernels on {@link FloatVector#SPECIES_PREFERRED} with explicit
+ * (masked) tails, on a fixed pool of threads.
+ *
+ * <p>Determinism: every operation splits its output by a fixed partition (rows, columns or
+ * tiles), never splits a sum across threads, and walks each sum in a fixed order. Results are
+ * therefore bitwise identical from run to run, and also across thread counts; there is no faster
+ * non-deterministic mode because none of these operations needed one.
+ *
+ * <p>Coverage, top mass and quantiles sort (as the reference does) in parallel over rows; the
+ * batch-wide top-k and histograms are scalar loops split over rows.
+ */
+public final class VectorBackend implements Backend {
+
+    private final Parallel par;
+
+    /** A backend on {@code threads} threads (the caller's thread counts as one). */
+    public VectorBackend(int threads) {
+        this.par = new Parallel(threads);
+    }
+
+    /** A backend on every available processor. */
+    public VectorBackend() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Floats per vector of the species in use (16 with AVX-512, 8 with AVX2). */
+    public static int lanes() {
+        return FloatVector.SPECIES_PREFERRED.length();
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public int threads() {
+        return par.threads();
+    }
+
+    @Override
+    public void gemm(boolean ta, boolean tb, float alpha, FloatMatrix a, FloatMatrix b, float beta, FloatMatrix c) {
+        Checks.gemm(ta, tb, a, b, c);
+        Gemm.gemm(par, ta, tb, alpha, a, b, beta, c);
+    }
+
+    @Override
+    public void topkRows(FloatMatrix x, FloatMatrix values, IntMatrix indices) {
+        TopK.rows(par, x, values, indices);
+    }
+
+    @Override
+    public float batchTopk(FloatMatrix x, int total, IntMatrix rowStart, IntMatrix cols, FloatMatrix vals) {
+        return TopK.batch(par, x, total, rowStart, cols, vals);
+    }
+
+    @Override
+    public void sparseDecode(IntMatrix idx, FloatMatrix val, FloatMatrix w, float beta, FloatMatrix out) {
+        SparseOps.decode(par, idx, val, w, beta, out);
+    }
+
+    @Override
+    public void sparseOuterAccumulate(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
+        SparseOps.outerAccumulate(par, idx, val, g, w);
+    }
+
+    @Override
+    public void sparseRowDots(IntMatrix idx, FloatMatrix g, FloatMatrix w, FloatMatrix out) {
+        SparseOps.rowDots(par, idx, g, w, out);
+    }
+
+    @Override
+    public void scatterAdd(IntMatrix idx, FloatMatrix val, FloatMatrix dst) {
+        SparseOps.scatterAdd(idx, val, dst);
+    }
+
+    @Override
+    public void scatterAddRows(IntMatrix idx, FloatMatrix src, FloatMatrix dst) {
+        SparseOps.scatterAddRows(par, idx, src, dst);
+    }
+
+    @Override
+    public void rowNorms(FloatMatrix x, FloatMatrix out) {
+        RowOps.rowNorms(par, x, out);
+    }
+
+    @Override
+    public void rowMeans(FloatMatrix x, FloatMatrix out) {
+        RowOps.rowMeans(par, x, out);
+    }
+
+    @Override
+    public void rowVariances(FloatMatrix x, FloatMatrix out) {
+        RowOps.rowVariances(par, x, out);
+    }
+
+    @Override
+    public void colMeans(FloatMatrix x, FloatMatrix out) {
+        RowOps.colMeans(par, x, out);
+    }
+
+    @Override
+    public void colVariances(FloatMatrix x, FloatMatrix out) {
+        RowOps.colVariances(par, x, out);
+    }
+
+    @Override
+    public void standardizeRows(FloatMatrix x, float eps) {
+        RowOps.standardizeRows(par, x, eps);
+    }
+
+    @Override
+    public void normalizeRows(FloatMatrix x, float eps) {
+        RowOps.normalizeRows(par, x, eps);
+    }
+
+    @Override
+    public void softmaxRows(FloatMatrix x) {
+        RowOps.softmaxRows(par, x);
+    }
+
+    @Override
+    public void rowEntropy(FloatMatrix p, FloatMatrix out) {
+        RowOps.rowEntropy(par, p, out);
+    }
+
+    @Override
+    public void coverageCounts(FloatMatrix p, float tau, IntMatrix out) {
+        RowOps.coverageCounts(par, p, tau, out);
+    }
+
+    @Override
+    public void topMass(FloatMatrix p, int m, FloatMatrix out) {
+        RowOps.topMass(par, p, m, out);
+    }
+
+    @Override
+    public Histogram histogram(FloatMatrix x, float lo, float hi, int bins) {
+        return Elementwise.histogram(par, x, lo, hi, bins);
+    }
+
+    @Override
+    public float[] quantiles(FloatMatrix x, double... q) {
+        return Elementwise.quantiles(x, q);
+    }
+
+    @Override
+    public void cholesky(FloatMatrix a) {
+        Linalg.cholesky(par, a);
+    }
+
+    @Override
+    public void solveTriangular(FloatMatrix t, boolean lower, boolean transpose, FloatMatrix b) {
+        Linalg.solveTriangular(par, t, lower, transpose, b);
+    }
+
+    @Override
+    public void adam(FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, Adam adam, long step) {
+        Elementwise.adam(par, param, grad, m, v, adam, step);
+    }
+
+    @Override
+    public void close() {
+        par.close();
+    }
+
+    @Override
+    public String toString() {
+        return "VectorBackend[" + par.threads() + " threads, " + lanes() + " lanes]";
+    }
+}
