@@ -68,7 +68,8 @@ public final class TensorPattern {
     }
 
     /**
-     * The names matched by any of the patterns, each once, in the order of {@code names} (graph
+     * The names matched by the patterns, each once: the matches of the first pattern, then those
+     * of the second, and so on; the matches of one pattern in the order of {@code names} (graph
      * order when they come from {@link GraphSurgery#tensorNames}).
      *
      * @throws IllegalArgumentException naming the first pattern that matches nothing
@@ -82,7 +83,7 @@ public final class TensorPattern {
             }
         }
         Set<String> out = new LinkedHashSet<>();
-        for (String n : names) if (parsed.stream().anyMatch(p -> p.matches(n))) out.add(n);
+        for (TensorPattern p : parsed) for (String n : names) if (p.matches(n)) out.add(n);
         return new ArrayList<>(out);
     }
 

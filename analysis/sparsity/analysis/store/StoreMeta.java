@@ -2,13 +2,11 @@ package sparsity.analysis.store;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
+import java.io.FileOutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -145,11 +143,10 @@ final class StoreMeta {
             p.setProperty(k + "elements", Long.toString(elements[i]));
         }
         Path tmp = dir.resolve(FILE + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
+        // a FileOutputStream, not a channel: interrupting the capture thread must not break the write
+        try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
             p.store(out, "Sparsity Workbench activation store");
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
+            out.getFD().sync();
         }
         Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

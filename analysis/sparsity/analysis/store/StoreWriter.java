@@ -1,24 +1,23 @@
 package sparsity.analysis.store;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
+import java.io.RandomAccessFile;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a store while a capture runs. Values go through an off-heap staging segment per tensor
- * and are appended to the data files with positional writes (so that a full disk is an
- * {@link IOException}, reported as {@link StoreException}, never a fault in a mapped page);
- * readers map the files. {@link #commit} makes everything written so far durable and records
+ * Writes a store while a capture runs. Values are encoded through a staging segment per tensor
+ * and appended to the data files with plain positional writes, so that a full disk is an
+ * {@link IOException} (reported as {@link StoreException}), never a fault in a mapped page, and
+ * so that interrupting the capture thread (how a capture is cancelled) cannot close the files
+ * half-way, as it would close an interruptible {@code RandomAccessFile}; readers map the files. {@link #commit} makes everything written so far durable and records
  * it in the metadata; a capture that stops before {@link #complete} leaves a store marked
  * incomplete, which {@link #resume} continues from its last commit.
  *
@@ -42,12 +41,11 @@ public final class StoreWriter implements AutoCloseable {
     private final StoreMeta committed;
     private final StoreMeta current;
     private final long estimatedBytes;
-    private final FileChannel[] data;
-    private final FileChannel[] index;
-    private final FileChannel tokens;
-    private final FileChannel examples;
-    private final FileChannel strings;
-    private final Arena[] arenas;
+    private final RandomAccessFile[] data;
+    private final RandomAccessFile[] index;
+    private final RandomAccessFile tokens;
+    private final RandomAccessFile examples;
+    private final RandomAccessFile strings;
     private final MemorySegment[] stages;
     private final long[] staged;
     private final long[] dataBytes;
@@ -65,9 +63,8 @@ public final class StoreWriter implements AutoCloseable {
         this.current = meta.copy();
         this.estimatedBytes = estimatedBytes;
         int n = meta.tensors.size();
-        data = new FileChannel[n];
-        index = new FileChannel[n];
-        arenas = new Arena[n];
+        data = new RandomAccessFile[n];
+        index = new RandomAccessFile[n];
         stages = new MemorySegment[n];
         staged = new long[n];
         dataBytes = new long[n];
@@ -81,8 +78,7 @@ public final class StoreWriter implements AutoCloseable {
                     index[i] = open(dir.resolve(StoreMeta.indexFile(i)), meta.rows[i] * INDEX_BYTES);
                     indexBufs[i] = new Growable();
                 }
-                arenas[i] = Arena.ofConfined();
-                stages[i] = arenas[i].allocate(STAGE_BYTES, 8);
+                stages[i] = MemorySegment.ofArray(new byte[(int) STAGE_BYTES]);
             }
             tokens = open(dir.resolve("tokens.bin"), meta.tokens * TOKEN_BYTES);
             examples = open(dir.resolve("examples.bin"), (long) meta.examples * EXAMPLE_BYTES);
@@ -237,11 +233,11 @@ public final class StoreWriter implements AutoCloseable {
         append(tokens, tokenBuf, committed.tokens * TOKEN_BYTES);
         append(examples, exampleBuf, (long) committed.examples * EXAMPLE_BYTES);
         append(strings, stringBuf, committed.stringBytes);
-        for (FileChannel ch : data) ch.force(false);
-        for (FileChannel ch : index) if (ch != null) ch.force(false);
-        tokens.force(false);
-        examples.force(false);
-        strings.force(false);
+        for (RandomAccessFile f : data) sync(f);
+        for (RandomAccessFile f : index) if (f != null) sync(f);
+        sync(tokens);
+        sync(examples);
+        sync(strings);
         for (int i = 0; i < data.length; i++) {
             if (dataBytes[i] != current.elements[i] * dtype.bytes()) throw new IllegalStateException("data size out of step");
         }
@@ -296,9 +292,8 @@ public final class StoreWriter implements AutoCloseable {
 
     private List<AutoCloseable> closeables() {
         List<AutoCloseable> all = new java.util.ArrayList<>();
-        for (FileChannel c : data) if (c != null) all.add(c);
-        for (FileChannel c : index) if (c != null) all.add(c);
-        for (Arena a : arenas) if (a != null) all.add(a);
+        for (RandomAccessFile c : data) if (c != null) all.add(c);
+        for (RandomAccessFile c : index) if (c != null) all.add(c);
         if (tokens != null) all.add(tokens);
         if (examples != null) all.add(examples);
         if (strings != null) all.add(strings);
@@ -318,11 +313,7 @@ public final class StoreWriter implements AutoCloseable {
         DType dtype = current.header.dtype();
         long need = (long) n * dtype.bytes();
         if (staged[tensor] + need > stages[tensor].byteSize()) flush(tensor);
-        if (need > stages[tensor].byteSize()) {
-            arenas[tensor].close();
-            arenas[tensor] = Arena.ofConfined();
-            stages[tensor] = arenas[tensor].allocate(need, 8);
-        }
+        if (need > stages[tensor].byteSize()) stages[tensor] = MemorySegment.ofArray(new byte[Math.toIntExact(need)]);
         MemorySegment stage = stages[tensor];
         long at = staged[tensor] / dtype.bytes();
         if (dtype == DType.FLOAT32) {
@@ -336,23 +327,22 @@ public final class StoreWriter implements AutoCloseable {
 
     private void flush(int tensor) throws IOException {
         if (staged[tensor] == 0) return;
-        ByteBuffer b = stages[tensor].asSlice(0, staged[tensor]).asByteBuffer();
+        byte[] bytes = (byte[]) stages[tensor].heapBase().orElseThrow();
         Path file = dir.resolve(StoreMeta.dataFile(tensor, current.header.dtype()));
-        dataBytes[tensor] += writeFully(data[tensor], b, dataBytes[tensor], file);
+        dataBytes[tensor] += writeFully(data[tensor], bytes, (int) staged[tensor], dataBytes[tensor], file);
         staged[tensor] = 0;
     }
 
-    private void append(FileChannel ch, Growable buf, long position) throws IOException {
+    private void append(RandomAccessFile ch, Growable buf, long position) throws IOException {
         if (buf.size() == 0) return;
-        writeFully(ch, buf.flipped(), position, dir);
+        writeFully(ch, buf.buffer().array(), buf.size(), position, dir);
         buf.clear();
     }
 
-    private long writeFully(FileChannel ch, ByteBuffer b, long position, Path file) throws IOException {
-        long n = b.remaining();
+    private long writeFully(RandomAccessFile f, byte[] bytes, int n, long position, Path file) throws IOException {
         try {
-            long at = position;
-            while (b.hasRemaining()) at += ch.write(b, at);
+            f.seek(position);
+            f.write(bytes, 0, n);
         } catch (IOException e) {
             throw StoreException.whenWriting(file, Math.max(n, estimatedBytes - bytesWritten), e);
         }
@@ -377,19 +367,23 @@ public final class StoreWriter implements AutoCloseable {
     }
 
     /** Opens a file for writing, cut back to {@code length} bytes (the committed part). */
-    private static FileChannel open(Path file, long length) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private static RandomAccessFile open(Path file, long length) throws IOException {
+        RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw");
         try {
-            if (ch.size() < length) {
-                throw new StoreException(file, file + " is shorter (" + ch.size() + " bytes) than the store's metadata says ("
+            if (f.length() < length) {
+                throw new StoreException(file, file + " is shorter (" + f.length() + " bytes) than the store's metadata says ("
                         + length + "); the store is damaged");
             }
-            if (ch.size() > length) ch.truncate(length);
-            return ch;
+            if (f.length() > length) f.setLength(length);
+            return f;
         } catch (IOException e) {
-            ch.close();
+            f.close();
             throw e;
         }
+    }
+
+    private static void sync(RandomAccessFile f) throws IOException {
+        f.getFD().sync();
     }
 
     /** A little-endian heap buffer that grows. */
@@ -412,10 +406,6 @@ public final class StoreWriter implements AutoCloseable {
 
         int size() {
             return b.position();
-        }
-
-        ByteBuffer flipped() {
-            return b.duplicate().order(ByteOrder.LITTLE_ENDIAN).flip();
         }
 
         void clear() {
