@@ -1,0 +1,139 @@
+package sparsity.analysis.prune;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Turns scores into keep-masks ({@code true} = kept). Every mask prunes exactly the number of
+ * weights it says: {@code round(sparsity x count)} of the scope (layer, output row, or all layers
+ * together); the lowest scores go first, ties broken by the lower index. N:M masks keep the N
+ * best of every M consecutive weights along the input dimension of each output row.
+ */
+public final class Masks {
+
+    private Masks() {
+    }
+
+    /** How many of {@code n} weights a sparsity prunes. */
+    public static int pruneCount(int n, double sparsity) {
+        checkSparsity(sparsity);
+        return (int) Math.round(sparsity * n);
+    }
+
+    /** Layer-wise unstructured: the lowest scores of the whole layer are pruned. */
+    public static boolean[] unstructured(float[] scores, double sparsity) {
+        boolean[] keep = new boolean[scores.length];
+        Arrays.fill(keep, true);
+        int prune = pruneCount(scores.length, sparsity);
+        int[] order = ascending(scores, 0, scores.length);
+        for (int r = 0; r < prune; r++) keep[order[r]] = false;
+        return keep;
+    }
+
+    /** Per output row (Wanda's comparison group): each row of {@code [out, in]} loses the same share. */
+    public static boolean[] perRow(float[] scores, int out, int in, double sparsity) {
+        boolean[] keep = new boolean[scores.length];
+        Arrays.fill(keep, true);
+        int prune = pruneCount(in, sparsity);
+        for (int o = 0; o < out; o++) {
+            int[] order = ascending(scores, o * in, in);
+            for (int r = 0; r < prune; r++) keep[o * in + order[r]] = false;
+        }
+        return keep;
+    }
+
+    /**
+     * Global: one threshold over every layer's scores (magnitude-global, LAMP). Returns one mask
+     * per layer; the total pruned is exactly round(sparsity x total).
+     */
+    public static List<boolean[]> global(List<float[]> scores, double sparsity) {
+        int total = 0;
+        for (float[] s : scores) total += s.length;
+        float[] flat = new float[total];
+        int k = 0;
+        for (float[] s : scores) {
+            for (float v : s) flat[k++] = v;
+        }
+        int[] order = ascending(flat, 0, total);
+        boolean[] keepFlat = new boolean[total];
+        Arrays.fill(keepFlat, true);
+        int prune = pruneCount(total, sparsity);
+        for (int r = 0; r < prune; r++) keepFlat[order[r]] = false;
+        java.util.ArrayList<boolean[]> out = new java.util.ArrayList<>();
+        int off = 0;
+        for (float[] s : scores) {
+            out.add(Arrays.copyOfRange(keepFlat, off, off + s.length));
+            off += s.length;
+        }
+        return out;
+    }
+
+    /**
+     * N:M along the input dimension: in every group of {@code m} consecutive inputs of each output
+     * row, the {@code n} best are kept. {@code in} must be a multiple of m.
+     */
+    public static boolean[] nm(float[] scores, int out, int in, int n, int m) {
+        if (n < 0 || m < 1 || n > m) throw new IllegalArgumentException("N:M needs 0 <= N <= M, got " + n + ":" + m);
+        if (in % m != 0) {
+            throw new IllegalArgumentException("N:M " + n + ":" + m + " needs an input dimension that is a multiple of "
+                    + m + ", this layer has " + in);
+        }
+        boolean[] keep = new boolean[scores.length];
+        for (int o = 0; o < out; o++) {
+            for (int g = 0; g < in; g += m) {
+                int[] order = ascending(scores, o * in + g, m);
+                for (int r = m - n; r < m; r++) keep[o * in + g + order[r]] = true;
+            }
+        }
+        return keep;
+    }
+
+    /** True when every group of m consecutive inputs of every row keeps at most n weights. */
+    public static boolean satisfiesNm(boolean[] keep, int out, int in, int n, int m) {
+        if (in % m != 0) return false;
+        for (int o = 0; o < out; o++) {
+            for (int g = 0; g < in; g += m) {
+                int kept = 0;
+                for (int t = 0; t < m; t++) if (keep[o * in + g + t]) kept++;
+                if (kept > n) return false;
+            }
+        }
+        return true;
+    }
+
+    /** Fraction of pruned weights. */
+    public static double sparsity(boolean[] keep) {
+        int pruned = 0;
+        for (boolean k : keep) if (!k) pruned++;
+        return keep.length == 0 ? 0 : (double) pruned / keep.length;
+    }
+
+    /** Jaccard overlap of the pruned sets of two masks (1 when both prune nothing). */
+    public static double jaccardOfPruned(boolean[] a, boolean[] b) {
+        if (a.length != b.length) throw new IllegalArgumentException("masks of different sizes");
+        int inter = 0;
+        int union = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (!a[i] && !b[i]) inter++;
+            if (!a[i] || !b[i]) union++;
+        }
+        return union == 0 ? 1 : (double) inter / union;
+    }
+
+    /** Indices {@code [0, len)} of {@code s[off..off+len)} by ascending score, ties by index. */
+    static int[] ascending(float[] s, int off, int len) {
+        Integer[] idx = new Integer[len];
+        for (int i = 0; i < len; i++) idx[i] = i;
+        Arrays.sort(idx, (a, b) -> {
+            int c = Float.compare(s[off + a], s[off + b]);
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        int[] r = new int[len];
+        for (int i = 0; i < len; i++) r[i] = idx[i];
+        return r;
+    }
+
+    private static void checkSparsity(double s) {
+        if (!(s >= 0 && s <= 1)) throw new IllegalArgumentException("sparsity must be in [0, 1], was " + s);
+    }
+}
