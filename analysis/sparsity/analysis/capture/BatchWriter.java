@@ -55,7 +55,8 @@ final class BatchWriter {
     }
 
     /** Fails on the first NaN or Inf among the values that would be stored. */
-    static void checkFinite(TensorLayout t, float[] v, InputBatch b, long firstTokenRow, int firstExample) throws CaptureException {
+    static void checkFinite(TensorLayout t, float[] v, InputBatch b, boolean[][] real, long firstTokenRow, int firstExample)
+            throws CaptureException {
         int seq = b.seqLength();
         int e = t.rowElements();
         long row = firstTokenRow;
@@ -68,7 +69,7 @@ final class BatchWriter {
                                 + describe(b, x) + ", element " + bad + ")");
                     } else {
                         for (int p = 0; p < seq; p++) {
-                            if (!b.real(x, p)) continue;
+                            if (!real[x][p]) continue;
                             int bad = firstBad(v, (x * seq + p) * e, e);
                             if (bad >= 0) throw nonFinite(t, v[(x * seq + p) * e + bad], "row " + row + " (example " + (firstExample + x)
                                     + ", token position " + p + token(b, x, p) + ", element " + bad + ")");
@@ -79,9 +80,11 @@ final class BatchWriter {
                 case MAPS -> {
                     for (int h = 0; h < e; h++) {
                         for (int q = 0; q < seq; q++) {
+                            if (!real[x][q]) continue;
+                            int base = ((x * e + h) * seq + q) * seq;
                             for (int k = 0; k < seq; k++) {
-                                float f = v[((x * e + h) * seq + q) * seq + k];
-                                if (b.real(x, q) && b.real(x, k) && !Float.isFinite(f)) {
+                                float f = v[base + k];
+                                if (!Float.isFinite(f) && real[x][k]) {
                                     throw nonFinite(t, f, "example " + (firstExample + x) + " (head " + h + ", query " + q + ", key " + k + ")");
                                 }
                             }
@@ -93,18 +96,18 @@ final class BatchWriter {
     }
 
     /** Adds the batch's examples and tokens (provenance) to the store. */
-    static void writeProvenance(StoreWriter w, InputBatch b) throws IOException {
+    static void writeProvenance(StoreWriter w, InputBatch b, boolean[][] real) throws IOException {
         for (int x = 0; x < b.size(); x++) {
             w.addExample(b.names().get(x));
             if (!b.isText()) continue;
             for (int p = 0; p < b.seqLength(); p++) {
-                if (b.real(x, p)) w.addToken(p, b.tokenId(x, p), b.tokenText(x, p));
+                if (real[x][p]) w.addToken(p, b.tokenId(x, p), b.tokenText(x, p));
             }
         }
     }
 
     /** Writes one tensor's rows or maps of the batch. */
-    static void writeTensor(StoreWriter w, int index, TensorLayout t, float[] v, InputBatch b) throws IOException {
+    static void writeTensor(StoreWriter w, int index, TensorLayout t, float[] v, InputBatch b, boolean[][] real) throws IOException {
         int seq = b.seqLength();
         int e = t.rowElements();
         switch (t.kind()) {
@@ -116,12 +119,12 @@ final class BatchWriter {
                 for (int x = 0; x < b.size(); x++) {
                     int p = 0;
                     while (p < seq) {
-                        if (!b.real(x, p)) {
+                        if (!real[x][p]) {
                             p++;
                             continue;
                         }
                         int start = p;
-                        while (p < seq && b.real(x, p)) p++;
+                        while (p < seq && real[x][p]) p++;
                         w.writeRows(index, v, (x * seq + start) * e, p - start);
                     }
                 }
@@ -130,7 +133,7 @@ final class BatchWriter {
                 for (int x = 0; x < b.size(); x++) {
                     int[] keep = new int[seq];
                     int n = 0;
-                    for (int p = 0; p < seq; p++) if (b.real(x, p)) keep[n++] = p;
+                    for (int p = 0; p < seq; p++) if (real[x][p]) keep[n++] = p;
                     float[] map = new float[e * n * n];
                     for (int h = 0; h < e; h++) {
                         for (int qi = 0; qi < n; qi++) {

@@ -201,13 +201,14 @@ public final class Capture implements AutoCloseable {
                 }
                 InputBatch b = batches.next();
                 runBatch(b, values, shapes);
+                boolean[][] real = b.realMask();
                 for (int i = 0; i < layouts.size(); i++) {
                     BatchWriter.checkShape(layouts.get(i), shapes[i], b);
-                    BatchWriter.checkFinite(layouts.get(i), values[i], b, w.tokens(), w.examples());
+                    BatchWriter.checkFinite(layouts.get(i), values[i], b, real, w.tokens(), w.examples());
                 }
                 long tokensBefore = w.tokens();
-                BatchWriter.writeProvenance(w, b);
-                for (int i = 0; i < layouts.size(); i++) BatchWriter.writeTensor(w, i, layouts.get(i), values[i], b);
+                BatchWriter.writeProvenance(w, b, real);
+                for (int i = 0; i < layouts.size(); i++) BatchWriter.writeTensor(w, i, layouts.get(i), values[i], b, real);
                 rowsThisRun += b.isText() ? w.tokens() - tokensBefore : b.size();
                 long now = System.nanoTime();
                 if ((now - lastCommit) / 1e9 >= COMMIT_SECONDS) {

@@ -94,6 +94,17 @@ public record InputBatch(Map<String, long[][]> longInputs, Map<String, FloatInpu
         return maskInput == null || longInputs.get(maskInput)[b][p] != 0;
     }
 
+    /** {@link #real} for every example and position, {@code [batch][seq]} (computed on each call). */
+    public boolean[][] realMask() {
+        int seq = seqLength();
+        long[][] mask = maskInput == null ? null : longInputs.get(maskInput);
+        boolean[][] out = new boolean[size()][seq];
+        for (int b = 0; b < out.length; b++) {
+            for (int p = 0; p < seq; p++) out[b][p] = mask == null || mask[b][p] != 0;
+        }
+        return out;
+    }
+
     /** Real (non-padding) tokens of an example. */
     public int tokens(int b) {
         int n = 0;

@@ -196,6 +196,30 @@ class CaptureTest {
     }
 
     @Test
+    void nanInATokenRowNamesTheRowAndTokenWhileInfAtPaddingIsIgnored(@TempDir Path tmp) throws Exception {
+        Path file = LogModel.writeText(tmp.resolve("textlog.onnx"));
+        // Log(0) = -Inf at the padding of example 0 is left out; Log(-1) = NaN at example 1, position 1 is row 3
+        InputBatch b = InputBatch.text(Map.of("input_ids", new long[][] {{5, 7, 0}, {3, -1, 2}},
+                "attention_mask", new long[][] {{1, 1, 0}, {1, 1, 1}}), null, List.of(new String[] {"a", "b", "[PAD]"}, new String[] {"c", "d", "e"}));
+        try (Capture c = Capture.open(new CaptureSpec(file, List.of("/log/Log_output_0"), false, DType.FLOAT32, tmp.resolve("s"), ""))) {
+            CaptureException e = assertThrows(CaptureException.class, () -> c.run(List.of(b).iterator(), ProgressListener.NONE));
+            assertEquals("NaN in tensor '/log/Log_output_0' at row 3 (example 1, token position 1 'd', element 0)", e.getMessage());
+        }
+        InputBatch fine = InputBatch.text(Map.of("input_ids", new long[][] {{5, 7, 0}, {3, 1, 2}},
+                "attention_mask", new long[][] {{1, 1, 0}, {1, 1, 1}}), null, null);
+        try (Capture c = Capture.open(new CaptureSpec(file, List.of("/log/Log_output_0"), false, DType.FLOAT32, tmp.resolve("t"), ""))) {
+            c.run(List.of(fine).iterator(), ProgressListener.NONE);
+        }
+        try (ActivationStore s = ActivationStore.open(tmp.resolve("t"))) {
+            assertEquals(5, s.first().rows());
+            assertArrayEquals(new int[] {1}, s.first().layout().rowShape());
+            assertArrayEquals(new float[] {(float) Math.log(5), (float) Math.log(7), (float) Math.log(3), 0, (float) Math.log(2)},
+                    s.first().read(0, 5, new float[5]), 1e-6f);
+            assertEquals(new RowSource(1, 2, 2, null), s.token(4));
+        }
+    }
+
+    @Test
     void perExampleRowsOfATensorModel(@TempDir Path tmp) throws Exception {
         Path file = LogModel.write(tmp.resolve("log.onnx"));
         InputBatch b = InputBatch.tensors(Map.of("x", new InputBatch.FloatInput(new float[] {1, 2, 3, 4, 5, 6}, new long[] {2, 3})),
