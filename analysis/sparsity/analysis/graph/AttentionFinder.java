@@ -18,7 +18,8 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 /**
  * Finds the attention probabilities of a transformer: each Softmax whose input comes, through
  * the scaling and masking ops (Add, Sub, Mul, Div, Where, Cast), from a MatMul whose second input
- * is a transposed key (a Transpose, possibly followed by a scaling Mul/Div or a Reshape), and
+ * is a transposed key (a Transpose or a MatMul giving K^T, possibly followed by a scaling Mul/Div,
+ * a Reshape or a Cast; PyTorch's scaled_dot_product_attention export scales both Q and K^T), and
  * whose output feeds (directly or through Cast/Dropout) the first input of a MatMul with V. Such a
  * tensor has the shape {@code [batch, head, query, key]}.
  */
@@ -111,14 +112,27 @@ public final class AttentionFinder {
         return false;
     }
 
+    /**
+     * True when the tensor is K^T: made by a Transpose (or by a MatMul that yields K^T directly),
+     * possibly followed by scaling (Mul/Div with the scale on either side), Reshape or Cast.
+     */
     private static boolean isTransposedKey(String tensor, Map<String, NodeProto> producer) {
-        String t = tensor;
-        for (int step = 0; step < MAX_STEPS; step++) {
+        Deque<String> todo = new ArrayDeque<>(List.of(tensor));
+        Map<String, Integer> depth = new HashMap<>(Map.of(tensor, 0));
+        while (!todo.isEmpty()) {
+            String t = todo.pop();
             NodeProto p = producer.get(t);
-            if (p == null) return false;
-            if (p.getOpType().equals("Transpose")) return true;
-            if (!KEY_OPS.contains(p.getOpType())) return false;
-            t = p.getInput(0);
+            if (p == null) continue;
+            if (p.getOpType().equals("Transpose") || p.getOpType().equals("MatMul")) return true;
+            if (!KEY_OPS.contains(p.getOpType()) || depth.get(t) >= MAX_STEPS) continue;
+            List<String> next = p.getOpType().equals("Reshape") || p.getOpType().equals("Cast")
+                    ? List.of(p.getInput(0)) : p.getInputList();
+            for (String in : next) {
+                if (!depth.containsKey(in)) {
+                    depth.put(in, depth.get(t) + 1);
+                    todo.push(in);
+                }
+            }
         }
         return false;
     }

@@ -56,6 +56,43 @@ class AttentionFinderTest {
     }
 
     @Test
+    void findsCausalScaledDotProductAttentionAsPyTorchExportsIt(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        ModelProto model = SdpaModel.build();
+        List<AttentionPoint> points = AttentionFinder.find(model);
+        assertEquals(List.of("/blocks.0/attn/Softmax_output_0", "/blocks.1/attn/Softmax_output_0"),
+                points.stream().map(AttentionPoint::tensorName).toList(), "the head's Softmax is not attention");
+        assertEquals(List.of("layer 0", "layer 1"), points.stream().map(AttentionPoint::label).toList());
+
+        int seq = 5;
+        float[] x = new float[2 * seq * 4];
+        for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i * 0.7);
+        boolean[][] causal = new boolean[seq][seq];
+        for (int q = 0; q < seq; q++) for (int k = 0; k <= q; k++) causal[q][k] = true; // allowed keys
+        Path file = dir.resolve("sdpa.onnx");
+        java.nio.file.Files.write(file, model.toByteArray());
+        ModelProto exposed = GraphSurgery.exposeOutputs(model, points.stream().map(AttentionPoint::tensorName).toList());
+        var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        try (OrtSession s = ModelSessions.open(exposed, file);
+             OnnxTensor xt = OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(x), new long[] {1, 2, seq, 4});
+             OnnxTensor ct = OnnxTensor.createTensor(env, causal);
+             OrtSession.Result r = s.run(Map.of("x", xt, "causal", ct))) {
+            for (AttentionPoint p : points) {
+                OnnxTensor t = (OnnxTensor) r.get(p.tensorName()).orElseThrow();
+                assertArrayEquals(new long[] {1, 2, seq, seq}, t.getInfo().getShape());
+                float[] v = MiniLm.floats(t);
+                for (int row = 0; row < 2 * seq; row++) {
+                    double sum = 0;
+                    for (int k = 0; k < seq; k++) {
+                        sum += v[row * seq + k];
+                        if (k > row % seq) assertEquals(0f, v[row * seq + k], "causal: no weight on later keys");
+                    }
+                    assertEquals(1.0, sum, 1e-5);
+                }
+            }
+        }
+    }
+
+    @Test
     void layerNumbersComeFromTheScope() {
         assertEquals(3, AttentionFinder.layerNumber("/encoder/layer.3/attention/self/Softmax"));
         assertEquals(11, AttentionFinder.layerNumber("/transformer/h.11/attn/Softmax"));
