@@ -10,8 +10,8 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 /**
  * Two causal self-attention blocks in the shape PyTorch exports scaled_dot_product_attention:
  * x [batch, 2, seq, 4] is Q, K and V of 2 heads; scores = (Q * s) @ (s * K^T) with the scale on
- * the left of the second Mul, a causal mask by Where(allowed, scores, -inf), Softmax, then @ V. Block 1 reads block 0
- * output.
+ * the left of the second Mul, a causal mask by Where(allowed, scores, -inf), Softmax, then @ V.
+ * Block 1 reads block 0's output.
  */
 final class SdpaModel {
 
