@@ -48,6 +48,12 @@ final class Columns {
         return c;
     }
 
+    /** Caps a column's width so that the extra width of a wide table goes to its other (name) column. */
+    static <C extends javafx.scene.control.TableColumnBase<?, ?>> C capped(C column, double maxWidth) {
+        column.setMaxWidth(maxWidth);
+        return column;
+    }
+
     /** Placeholder text of an empty table and a resize policy that uses the width. */
     static <S> TableView<S> table(String id, String emptyText) {
         TableView<S> t = new TableView<>();

@@ -124,7 +124,7 @@ public class ModelView extends BorderPane {
 
         TableView<OpCount> ops = Columns.table("opsTable", "The graph has no nodes");
         ops.getColumns().add(Columns.text("op type", OpCount::opType, 160));
-        ops.getColumns().add(Columns.number("nodes", OpCount::count, n -> Formats.count(n), 70));
+        ops.getColumns().add(Columns.capped(Columns.number("nodes", OpCount::count, n -> Formats.count(n), 70), 90));
         ops.setItems(vm.ops());
         ExportActions.install(ops, vm::opsTable, base + "-op-types");
         VBox opsBox = new VBox(4, heading("Op types (" + vm.summary().nodeCount() + " nodes)"), ops);
@@ -145,7 +145,7 @@ public class ModelView extends BorderPane {
     private static TableView<TensorSpec> specTable(String id, ObservableList<TensorSpec> rows, String empty) {
         TableView<TensorSpec> t = Columns.table(id, empty);
         t.getColumns().add(Columns.text("name", TensorSpec::name, 220));
-        t.getColumns().add(Columns.text("type", TensorSpec::elementType, 80));
+        t.getColumns().add(Columns.capped(Columns.text("type", TensorSpec::elementType, 80), 100));
         t.getColumns().add(Columns.text("shape", TensorSpec::shapeText, 220));
         t.setItems(rows);
         return t;

@@ -6,6 +6,7 @@ import javafx.geometry.Orientation;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -29,14 +30,18 @@ final class ParametersPane extends SplitPane {
 
     ParametersPane(ModelViewModel vm) {
         this.vm = vm;
+        selectedChart.setId("paramHistogram");
+        modelChart.setId("modelHistogram");
         table.getColumns().add(Columns.text("name", ParameterStats::name, 300));
-        table.getColumns().add(Columns.text("type", ParameterStats::elementType, 70));
-        table.getColumns().add(Columns.text("shape", ParameterStats::shapeText, 110));
-        table.getColumns().add(Columns.number("count", ParameterStats::count, Formats::count, 90));
-        table.getColumns().add(Columns.number("bytes", ParameterStats::bytes, Formats::bytes, 80));
-        table.getColumns().add(Columns.number("% zeros", ParameterStats::zeroFraction, Formats::percent, 70));
-        table.getColumns().add(Columns.number("max |w|", ParameterStats::maxAbs, Formats::magnitude, 80));
-        table.getColumns().add(Columns.text("Constant", p -> p.fromConstantNode() ? "yes" : "", 70));
+        table.getColumns().add(Columns.capped(Columns.text("type", ParameterStats::elementType, 65), 90));
+        table.getColumns().add(Columns.capped(Columns.text("shape", ParameterStats::shapeText, 100), 150));
+        table.getColumns().add(Columns.capped(Columns.number("count", ParameterStats::count, Formats::count, 85), 110));
+        table.getColumns().add(Columns.capped(Columns.number("bytes", ParameterStats::bytes, Formats::bytes, 75), 100));
+        table.getColumns().add(Columns.capped(Columns.number("% zeros", ParameterStats::zeroFraction, Formats::percent, 65), 90));
+        table.getColumns().add(Columns.capped(Columns.number("max |w|", ParameterStats::maxAbs, Formats::magnitude, 75), 100));
+        TableColumn<ParameterStats, String> constant = Columns.text("Constant", p -> p.fromConstantNode() ? "yes" : "", 80);
+        constant.setMinWidth(80);
+        table.getColumns().add(Columns.capped(constant, 95));
         SortedList<ParameterStats> sorted = new SortedList<>(vm.parameters());
         sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setItems(sorted);

@@ -1,10 +1,10 @@
 package sparsity.views.model;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
@@ -20,8 +20,10 @@ import sparsity.analysis.onnx.GraphTensor;
 import sparsity.views.export.ExportActions;
 
 /**
- * The tensors tab: every intermediate tensor, grouped by layer, filtered as you type; the
- * selected tensors go to {@link ModelViewModel#selectedTensors()}.
+ * The tensors tab: every intermediate tensor, grouped by layer, filtered as you type. The tree's
+ * selection and {@link ModelViewModel#selectedTensors()} follow each other both ways (the app
+ * restores a saved selection by setting the view-model's list); tensors the filter hides drop out
+ * of the selection.
  */
 final class TensorTreePane extends BorderPane {
 
@@ -42,7 +44,8 @@ final class TensorTreePane extends BorderPane {
 
     private final ModelViewModel vm;
     private final TreeTableView<Row> tree = new TreeTableView<>();
-    private boolean rebuilding;
+    private final Map<GraphTensor, TreeItem<Row>> leaves = new HashMap<>();
+    private boolean updating;
 
     TensorTreePane(ModelViewModel vm) {
         this.vm = vm;
@@ -68,13 +71,19 @@ final class TensorTreePane extends BorderPane {
         tree.setShowRoot(false);
         tree.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         tree.getColumns().add(Columns.tree("name", Row::name, 560));
-        tree.getColumns().add(Columns.tree("producing op", r -> r.tensor() == null ? "" : r.tensor().producerOp(), 140));
-        tree.getColumns().add(Columns.tree("shape", r -> r.tensor() == null ? "" : r.tensor().shapeText(), 170));
-        tree.getColumns().add(Columns.tree("type", r -> r.tensor() == null ? "" : r.tensor().elementType(), 80));
+        tree.getColumns().add(Columns.capped(
+                Columns.tree("producing op", r -> r.tensor() == null ? "" : r.tensor().producerOp(), 140), 220));
+        tree.getColumns().add(Columns.capped(
+                Columns.tree("shape", r -> r.tensor() == null ? "" : r.tensor().shapeText(), 170), 320));
+        tree.getColumns().add(Columns.capped(
+                Columns.tree("type", r -> r.tensor() == null ? "" : r.tensor().elementType(), 80), 120));
         tree.setPlaceholder(new Label("No tensor matches the filter"));
         tree.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         tree.getSelectionModel().getSelectedItems().addListener((ListChangeListener<TreeItem<Row>>) c -> {
-            if (!rebuilding) syncSelection();
+            if (!updating) syncSelection();
+        });
+        vm.selectedTensors().addListener((ListChangeListener<GraphTensor>) c -> {
+            if (!updating) select(List.copyOf(vm.selectedTensors()));
         });
         ExportActions.install(tree, vm::tensorsTable, vm.fileNameProperty().get() + "-tensors");
         vm.filteredTensors().addListener((ListChangeListener<GraphTensor>) c -> rebuild());
@@ -90,27 +99,46 @@ final class TensorTreePane extends BorderPane {
 
     /** Rebuilds the groups for the current filter, keeping the selected tensors selected. */
     private void rebuild() {
-        Set<GraphTensor> keep = new HashSet<>(vm.selectedTensors());
+        List<GraphTensor> keep = List.copyOf(vm.selectedTensors());
         boolean filtered = ModelViewModel.words(vm.tensorFilterProperty().get()).length > 0;
         TreeItem<Row> root = new TreeItem<>(Row.group("tensors", vm.filteredTensors().size()));
-        List<TreeItem<Row>> reselect = new ArrayList<>();
+        leaves.clear();
         for (Map.Entry<String, List<GraphTensor>> g : vm.groupedTensors().entrySet()) {
             TreeItem<Row> group = new TreeItem<>(Row.group(g.getKey(), g.getValue().size()));
             for (GraphTensor t : g.getValue()) {
                 TreeItem<Row> leaf = new TreeItem<>(Row.of(t));
                 group.getChildren().add(leaf);
-                if (keep.contains(t)) reselect.add(leaf);
+                leaves.put(t, leaf);
             }
-            group.setExpanded(filtered || !reselect.isEmpty() && reselect.getLast().getParent() == group);
+            group.setExpanded(filtered);
             root.getChildren().add(group);
         }
-        rebuilding = true;
+        updating = true;
         try {
             tree.getSelectionModel().clearSelection();
             tree.setRoot(root);
-            for (TreeItem<Row> leaf : reselect) tree.getSelectionModel().select(leaf);
         } finally {
-            rebuilding = false;
+            updating = false;
+        }
+        select(keep);
+    }
+
+    /**
+     * Selects these tensors in the tree (those the filter shows), opening their groups; the
+     * view-model's selection then holds exactly the tensors selected in the tree.
+     */
+    private void select(Collection<GraphTensor> tensors) {
+        updating = true;
+        try {
+            tree.getSelectionModel().clearSelection();
+            for (GraphTensor t : tensors) {
+                TreeItem<Row> leaf = leaves.get(t);
+                if (leaf == null) continue;
+                leaf.getParent().setExpanded(true);
+                tree.getSelectionModel().select(leaf);
+            }
+        } finally {
+            updating = false;
         }
         syncSelection();
     }
@@ -120,6 +148,13 @@ final class TensorTreePane extends BorderPane {
         for (TreeItem<Row> item : tree.getSelectionModel().getSelectedItems()) {
             if (item != null && item.getValue() != null && item.getValue().tensor() != null) chosen.add(item.getValue().tensor());
         }
-        if (!chosen.equals(vm.selectedTensors())) vm.selectedTensors().setAll(chosen);
+        if (!chosen.equals(vm.selectedTensors())) {
+            updating = true;
+            try {
+                vm.selectedTensors().setAll(chosen);
+            } finally {
+                updating = false;
+            }
+        }
     }
 }

@@ -16,7 +16,10 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeTableView;
 import javafx.stage.Stage;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.fx.ChartViewer;
+import org.jfree.chart.plot.XYPlot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +37,7 @@ import sparsity.views.export.FileTarget;
 import sparsity.views.model.ModelTables.OpCount;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,7 +88,7 @@ class ModelViewUiTest {
     }
 
     @Test
-    void typingInTheFilterNarrowsTheTensorTree(FxRobot robot) {
+    void typingInTheFilterNarrowsTheTensorTree(FxRobot robot) throws Exception {
         robot.interact(() -> view.tabs().getSelectionModel().select(2));
         Label matches = robot.lookup("#tensorMatches").queryAs(Label.class);
         assertEquals("637 tensors", matches.getText());
@@ -106,6 +110,47 @@ class ModelViewUiTest {
         assertEquals(1, view.selectedTensors().size(), "the selection survives a narrower filter");
         TreeItem<?> leaf = tree.getRoot().getChildren().getFirst().getChildren().getFirst();
         assertTrue(tree.getSelectionModel().getSelectedItems().contains(leaf));
+
+        BlockingQueue<Path> written = new ArrayBlockingQueue<>(2);
+        ExportActions.setFileTarget(FileTarget.folder(dir));
+        ExportActions.setOnExported(written::add);
+        robot.interact(() -> tree.getContextMenu().getItems().getFirst().fire());
+        Path csv = written.poll(20, TimeUnit.SECONDS);
+        assertEquals(List.of("group,name,producing op,node,element type,shape",
+                "/encoder/layer.3,/encoder/layer.3/attention/self/Softmax_output_0,Softmax,"
+                        + "/encoder/layer.3/attention/self/Softmax,?,?"), Files.readAllLines(csv));
+    }
+
+    @Test
+    void settingTheSelectionInTheViewModelSelectsInTheTree(FxRobot robot) {
+        GraphTensor softmax2 = summary.tensors().stream()
+                .filter(t -> t.name().equals("/encoder/layer.2/attention/self/Softmax_output_0")).findFirst().orElseThrow();
+        robot.interact(() -> view.selectedTensors().setAll(softmax2));
+        TreeTableView<?> tree = robot.lookup("#tensorTree").queryAs(TreeTableView.class);
+        assertEquals(1, tree.getSelectionModel().getSelectedItems().size());
+        TreeItem<?> selected = tree.getSelectionModel().getSelectedItem();
+        assertTrue(selected.getParent().isExpanded(), "the group of a restored selection opens");
+        assertEquals(List.of(softmax2), view.selectedTensors());
+        robot.interact(() -> view.viewModel().tensorFilterProperty().set("layer.2 Softmax"));
+        assertEquals(List.of(softmax2), view.selectedTensors(), "a filter that still shows it keeps it");
+        robot.interact(() -> view.viewModel().tensorFilterProperty().set("layer.4"));
+        assertEquals(List.of(), view.selectedTensors(), "a hidden tensor drops out of the selection");
+    }
+
+    @Test
+    void selectingAParameterShowsItsHistogram(FxRobot robot) {
+        robot.interact(() -> view.tabs().getSelectionModel().select(1));
+        ChartViewer histogram = robot.lookup("#paramHistogram").queryAs(ChartViewer.class);
+        assertEquals("|w| of embeddings.word_embeddings.weight", histogram.getChart().getTitle().getText());
+        assertInstanceOf(LogAxis.class, ((XYPlot) histogram.getChart().getPlot()).getRangeAxis());
+        robot.clickOn("embeddings.position_embeddings.weight");
+        assertEquals("embeddings.position_embeddings.weight", view.viewModel().selectedParameterProperty().get().name());
+        assertEquals("|w| of embeddings.position_embeddings.weight", histogram.getChart().getTitle().getText());
+        robot.clickOn("#histogramLog");
+        assertInstanceOf(NumberAxis.class, ((XYPlot) histogram.getChart().getPlot()).getRangeAxis());
+        ChartViewer all = robot.lookup("#modelHistogram").queryAs(ChartViewer.class);
+        assertEquals("|w| of all float weights (101 initializers)", all.getChart().getTitle().getText());
+        assertInstanceOf(NumberAxis.class, ((XYPlot) all.getChart().getPlot()).getRangeAxis());
     }
 
     @Test
@@ -141,6 +186,30 @@ class ModelViewUiTest {
                 .filter(i -> ExportActions.CSV_TEXT.equals(i.getText())).findFirst().orElseThrow().fire());
         Path csv = written.poll(20, TimeUnit.SECONDS);
         assertTrue(Files.readString(csv).contains("\r\nSoftmax,6\r\n"));
+    }
+
+    @Test
+    void aModelWithNoParametersOrTensorsStillShows(FxRobot robot) throws Exception {
+        ModelSummary empty = new ModelSummary(Path.of("empty.onnx"), "ab".repeat(32), 10, "", "", "g", 8,
+                java.util.Map.of("", 17L), List.of(), List.of(), java.util.Map.of("Identity", 1), 1, List.of(), 0, 0,
+                List.of(), List.of());
+        Path png = dir.resolve("empty.png");
+        robot.interact(() -> {
+            try {
+                ModelView v = new ModelView(new ModelViewModel(empty));
+                new Scene(v, 900, 600);
+                for (int i = 0; i < 3; i++) {
+                    v.tabs().getSelectionModel().select(i);
+                    Exporter.writePng(v, png);
+                }
+                assertEquals("0 parameters (0 B)", ((Label) v.lookup("#totalParams")).getText());
+                assertEquals("unknown producer", ((Label) v.lookup("#producerLabel")).getText());
+                assertEquals("ai.onnx 17", ((Label) v.lookup("#opsetLabel")).getText());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertEquals(900, ImageIO.read(png.toFile()).getWidth());
     }
 
     @Test
