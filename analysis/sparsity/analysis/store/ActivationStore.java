@@ -149,10 +149,10 @@ public final class ActivationStore implements AutoCloseable {
     }
 
     /** Where a token row came from. */
-    public RowSource token(long row) {
+    public RowProvenance token(long row) {
         if (row < 0 || row >= meta.tokens) throw new IndexOutOfBoundsException("token row " + row + " of " + meta.tokens);
         long at = row * StoreWriter.TOKEN_BYTES;
-        return new RowSource(tokens.get(INT, at), tokens.get(INT, at + 4), tokens.get(INT, at + 8), string(tokens.get(INT, at + 12)));
+        return new RowProvenance(tokens.get(INT, at), tokens.get(INT, at + 4), tokens.get(INT, at + 8), string(tokens.get(INT, at + 12)));
     }
 
     /** The name an example was given (its text or image name), or null. */
@@ -171,10 +171,10 @@ public final class ActivationStore implements AutoCloseable {
     }
 
     /** Where a row of a tensor came from: a token, or for per-example rows and maps an example. */
-    public RowSource source(StoredTensor tensor, long row) {
+    public RowProvenance source(StoredTensor tensor, long row) {
         TensorLayout t = tensor.layout();
         if (t.kind() == TensorLayout.Kind.ROWS && t.unit() == TensorLayout.Unit.TOKEN) return token(row);
-        return new RowSource((int) row, -1, -1, exampleName((int) row));
+        return new RowProvenance((int) row, -1, -1, exampleName((int) row));
     }
 
     /** Bytes of all files of the store. */

@@ -112,6 +112,38 @@ public final class StoredTensor {
         return data.asSlice(first * dtype.bytes(), (long) dim() * qk[0] * qk[1] * dtype.bytes());
     }
 
+    /**
+     * The rows in store order as a {@link sparsity.analysis.stats.RowSource} (for activation
+     * statistics), decoded batch by batch from the mapping; stops when the thread is interrupted.
+     */
+    public sparsity.analysis.stats.RowSource rowSource(int batchRows) {
+        requireRows();
+        if (batchRows <= 0) throw new IllegalArgumentException("batch rows must be positive");
+        StoredTensor self = this;
+        return new sparsity.analysis.stats.RowSource() {
+            @Override
+            public int dim() {
+                return self.dim();
+            }
+
+            @Override
+            public long rows() {
+                return self.rows;
+            }
+
+            @Override
+            public void forEachBatch(BatchSink sink) throws InterruptedException {
+                float[] buf = new float[batchRows * self.dim()];
+                for (long r = 0; r < self.rows; r += batchRows) {
+                    if (Thread.interrupted()) throw new InterruptedException();
+                    int n = (int) Math.min(batchRows, self.rows - r);
+                    self.read(r, n, buf);
+                    sink.accept(buf, n);
+                }
+            }
+        };
+    }
+
     private void requireRows() {
         if (isAttention()) throw new IllegalStateException(name() + " holds attention maps; read them with map(example)");
     }

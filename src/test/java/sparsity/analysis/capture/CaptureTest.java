@@ -19,7 +19,7 @@ import sparsity.analysis.graph.ModelSessions;
 import sparsity.analysis.onnx.OnnxModels;
 import sparsity.analysis.store.ActivationStore;
 import sparsity.analysis.store.DType;
-import sparsity.analysis.store.RowSource;
+import sparsity.analysis.store.RowProvenance;
 import sparsity.analysis.store.StoredTensor;
 import sparsity.analysis.store.TensorLayout;
 
@@ -104,9 +104,9 @@ class CaptureTest {
                 assertArrayEquals(clean[sentence], got, 2e-5f, "sentence " + sentence);
                 row += n;
             }
-            assertEquals(new RowSource(1, 0, 101, "[CLS]"), s.token(8));
-            assertEquals(new RowSource(1, 1, 7592, "hello"), s.token(9));
-            assertEquals(new RowSource(2, 7, 102, "[SEP]"), s.token(19));
+            assertEquals(new RowProvenance(1, 0, 101, "[CLS]"), s.token(8));
+            assertEquals(new RowProvenance(1, 1, 7592, "hello"), s.token(9));
+            assertEquals(new RowProvenance(2, 7, 102, "[SEP]"), s.token(19));
             assertEquals("hello world", s.exampleName(1));
             assertEquals(6, s.tensors().size());
             assertEquals(20, s.tensor("/encoder/layer.3/output/LayerNorm/Add_1_output_0").orElseThrow().rows());
@@ -172,7 +172,7 @@ class CaptureTest {
             assertEquals(20, s.first().rows());
             float[] got = s.first().read(8, 4, new float[4 * MiniLm.HIDDEN]);
             for (int i = 0; i < got.length; i++) assertEquals(clean[1][i], got[i], Math.abs(clean[1][i]) * 1e-3 + 1e-4, "value " + i);
-            assertEquals(new RowSource(2, 1, 3086, "attention"), s.token(13));
+            assertEquals(new RowProvenance(2, 1, 3086, "attention"), s.token(13));
         }
     }
 
@@ -215,7 +215,7 @@ class CaptureTest {
             assertArrayEquals(new int[] {1}, s.first().layout().rowShape());
             assertArrayEquals(new float[] {(float) Math.log(5), (float) Math.log(7), (float) Math.log(3), 0, (float) Math.log(2)},
                     s.first().read(0, 5, new float[5]), 1e-6f);
-            assertEquals(new RowSource(1, 2, 2, null), s.token(4));
+            assertEquals(new RowProvenance(1, 2, 2, null), s.token(4));
         }
     }
 
@@ -231,7 +231,7 @@ class CaptureTest {
             assertEquals(4, s.first().rows());
             assertEquals(TensorLayout.Unit.EXAMPLE, s.first().layout().unit());
             assertArrayEquals(new float[] {(float) Math.log(4), (float) Math.log(5), (float) Math.log(6)}, s.first().row(3), 1e-6f);
-            assertEquals(new RowSource(3, -1, -1, "b.png"), s.source(s.first(), 3));
+            assertEquals(new RowProvenance(3, -1, -1, "b.png"), s.source(s.first(), 3));
             assertEquals(0, s.tokens());
         }
     }

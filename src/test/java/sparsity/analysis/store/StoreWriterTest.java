@@ -79,8 +79,14 @@ class StoreWriterTest {
                 for (int j = 0; j < D; j++) assertEquals(value(r, j), row[j]);
             }
             assertEquals(3 * D * 4L, hidden.rows(2, 3).byteSize(), "a zero-copy slice of three rows");
-            assertEquals(new RowSource(1, 0, 1000, "[CLS]"), s.token(2));
-            assertEquals(new RowSource(1, 2, 1002, "tok2"), s.token(4));
+            long[] seen = {0};
+            hidden.rowSource(5).forEachBatch((data, n) -> {
+                for (int r = 0; r < n; r++) for (int j = 0; j < D; j++) assertEquals(value(seen[0] + r, j), data[r * D + j]);
+                seen[0] += n;
+            });
+            assertEquals(tokens, seen[0], "the statistics source streams every row once, in order");
+            assertEquals(new RowProvenance(1, 0, 1000, "[CLS]"), s.token(2));
+            assertEquals(new RowProvenance(1, 2, 1002, "tok2"), s.token(4));
             assertEquals("sentence 5", s.exampleName(5));
             assertEquals(4, s.exampleTokens(5));
 
@@ -92,7 +98,7 @@ class StoreWriterTest {
             float[] map = attn.map(5);
             assertEquals(HEADS * 16, map.length);
             assertEquals(5 + 31 / 1000f, map[31]);
-            assertEquals(new RowSource(5, -1, -1, "sentence 5"), s.source(attn, 5));
+            assertEquals(new RowProvenance(5, -1, -1, "sentence 5"), s.source(attn, 5));
             assertEquals(HEADS * 16 * 4L, attn.mapSegment(5).byteSize());
         }
     }
@@ -146,7 +152,7 @@ class StoreWriterTest {
             assertTrue(s.isComplete());
             assertEquals(7, s.examples());
             for (long r = 0; r < s.tokens(); r++) assertEquals(value(r, 5), s.first().row(r)[5]);
-            assertEquals(new RowSource(6, 0, 1000, "[CLS]"), s.token(s.exampleFirstToken(6)));
+            assertEquals(new RowProvenance(6, 0, 1000, "[CLS]"), s.token(s.exampleFirstToken(6)));
             assertArrayEquals(new int[] {3, 3}, s.tensor("attn").orElseThrow().mapSize(4));
         }
         var e = assertThrows(StoreException.class, () -> StoreWriter.resume(dir));

@@ -9,5 +9,5 @@ package sparsity.analysis.store;
  * @param text     the token's text, or for a per-example row the example's name; null when none
  *                 was recorded
  */
-public record RowSource(int example, int position, int tokenId, String text) {
+public record RowProvenance(int example, int position, int tokenId, String text) {
 }
