@@ -69,6 +69,41 @@ public record InputBatch(Map<String, long[][]> longInputs, Map<String, FloatInpu
                 inputs.containsKey("attention_mask") ? "attention_mask" : null, names, tokenTexts);
     }
 
+    /**
+     * A text batch from the tokenizer's encodings, each model input fed as the input mapping says
+     * (token ids, attention mask, token type ids, position ids). Example names are the texts,
+     * token texts the vocabulary entries.
+     *
+     * @throws sparsity.analysis.input.MappingPlan.InputMismatchException when the plan has problems
+     */
+    public static InputBatch of(sparsity.analysis.input.MappingPlan plan, sparsity.analysis.input.BatchEncoding batch) {
+        plan.requireOk();
+        Map<String, long[][]> inputs = new LinkedHashMap<>();
+        String ids = null;
+        String mask = null;
+        int n = batch.batchSize();
+        int seq = batch.sequenceLength();
+        for (sparsity.analysis.input.MappingPlan.Assignment a : plan.assignments()) {
+            String name = a.input().name();
+            long[][] v = new long[n][];
+            for (int b = 0; b < n; b++) {
+                sparsity.analysis.input.Encoding e = batch.encodings().get(b);
+                v[b] = switch (a.source()) {
+                    case TOKEN_IDS -> e.ids().clone();
+                    case ATTENTION_MASK -> e.attentionMask().clone();
+                    case TOKEN_TYPE_IDS -> e.typeIds().clone();
+                    case POSITION_IDS -> java.util.stream.LongStream.range(0, seq).toArray();
+                    case TENSOR -> throw new IllegalArgumentException("input '" + name + "' takes a tensor, not text");
+                };
+            }
+            if (a.source() == sparsity.analysis.input.MappingPlan.Source.TOKEN_IDS) ids = name;
+            if (a.source() == sparsity.analysis.input.MappingPlan.Source.ATTENTION_MASK) mask = name;
+            inputs.put(name, v);
+        }
+        List<String[]> tokens = batch.encodings().stream().map(sparsity.analysis.input.Encoding::tokens).toList();
+        return new InputBatch(inputs, Map.of(), ids, mask, batch.texts(), tokens);
+    }
+
     /** An image/tensor batch: one row per example. */
     public static InputBatch tensors(Map<String, FloatInput> inputs, List<String> names) {
         return new InputBatch(Map.of(), inputs, null, null, names, null);

@@ -114,6 +114,30 @@ class CaptureTest {
     }
 
     @Test
+    void tokenizedTextComesInThroughTheInputMapping(@TempDir Path tmp) throws Exception {
+        var tokenizer = sparsity.analysis.input.Tokenizers.load(
+                sparsity.analysis.samples.SampleModels.tokenizer(sparsity.analysis.samples.SampleModels.MINILM).orElseThrow());
+        var encoded = tokenizer.encodeBatch(List.of("Hello world!", "Sparse autoencoders find interpretable features."));
+        List<sparsity.analysis.onnx.TensorSpec> inputs = MiniLm.inputs().stream()
+                .map(n -> new sparsity.analysis.onnx.TensorSpec(n, "int64", List.of("batch", "seq"))).toList();
+        InputBatch b = InputBatch.of(sparsity.analysis.input.InputMapping.forText(inputs, encoded), encoded);
+        assertEquals("input_ids", b.idsInput());
+        assertEquals("attention_mask", b.maskInput());
+        try (Capture c = Capture.open(new CaptureSpec(model, List.of(MiniLm.OUTPUT), false, DType.FLOAT16, tmp.resolve("s"), ""))) {
+            c.run(List.of(b).iterator(), ProgressListener.NONE);
+        }
+        try (ActivationStore s = ActivationStore.open(tmp.resolve("s"))) {
+            assertEquals(encoded.realTokenCount(), s.first().rows());
+            assertEquals("Hello world!", s.exampleName(0));
+            assertEquals(new RowProvenance(0, 1, 7592, "hello"), s.token(1));
+            assertEquals(new RowProvenance(0, 3, 999, "!"), s.token(3));
+            assertEquals("[SEP]", s.token(s.exampleTokens(0) - 1).text());
+            assertEquals("[CLS]", s.token(s.exampleFirstToken(1)).text());
+            assertEquals(encoded.encodings().get(1).realLength(), s.exampleTokens(1));
+        }
+    }
+
+    @Test
     void attentionMapsAreCutToTheRealTokensAndTheirRowsSumToOne(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("attention");
         try (Capture c = Capture.open(new CaptureSpec(model, List.of(), true, DType.FLOAT32, out, ""))) {
