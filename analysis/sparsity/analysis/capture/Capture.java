@@ -63,7 +63,8 @@ public final class Capture implements AutoCloseable {
     private final OrtSession session;
     private CapturePlan plan;
 
-    private Capture(CaptureSpec spec, ModelProto model, List<String> names, Map<String, String> labels) throws OrtException {
+    private Capture(CaptureSpec spec, ModelProto model, List<String> names, Map<String, String> labels, int threads)
+            throws OrtException {
         this.spec = spec;
         this.modelFile = spec.model();
         this.names = List.copyOf(names);
@@ -71,6 +72,7 @@ public final class Capture implements AutoCloseable {
         this.modelInputs = GraphSurgery.inputNames(model);
         this.options = new OrtSession.SessionOptions();
         try {
+            if (threads > 0) options.setIntraOpNumThreads(threads);
             session = ModelSessions.open(GraphSurgery.exposeOutputs(model, names), modelFile, options);
         } catch (OrtException | RuntimeException e) {
             options.close();
@@ -85,6 +87,14 @@ public final class Capture implements AutoCloseable {
      * @throws CaptureException when a pattern matches nothing or the model has no attention maps
      */
     public static Capture open(CaptureSpec spec) throws ModelLoadException, OrtException, CaptureException {
+        return open(spec, 0);
+    }
+
+    /**
+     * {@link #open(CaptureSpec)} with ONNX Runtime limited to {@code threads} threads (0: its
+     * default, all cores), e.g. to keep the desktop responsive during a capture.
+     */
+    public static Capture open(CaptureSpec spec, int threads) throws ModelLoadException, OrtException, CaptureException {
         ModelProto model = OnnxModels.read(spec.model());
         Map<String, String> labels = new LinkedHashMap<>();
         try {
@@ -99,7 +109,7 @@ public final class Capture implements AutoCloseable {
             if (points.isEmpty()) throw new CaptureException("no attention maps found in " + spec.model().getFileName());
             for (AttentionFinder.AttentionPoint p : points) labels.put(p.tensorName(), p.label());
         }
-        return new Capture(spec, model, new ArrayList<>(labels.keySet()), labels);
+        return new Capture(spec, model, new ArrayList<>(labels.keySet()), labels, threads);
     }
 
     /** The tensors that will be captured, in store order. */
@@ -165,7 +175,7 @@ public final class Capture implements AutoCloseable {
             Map<String, String> labels = new HashMap<>();
             w.tensors().forEach(t -> labels.put(t.name(), t.label()));
             CaptureSpec spec = new CaptureSpec(h.modelFile(), names, false, h.dtype(), store, h.source());
-            try (Capture c = new Capture(spec, OnnxModels.read(h.modelFile()), names, labels)) {
+            try (Capture c = new Capture(spec, OnnxModels.read(h.modelFile()), names, labels, 0)) {
                 c.plan = CapturePlan.of(w.tensors(), stats, h.dtype());
                 int skip = w.committedExamples();
                 List<InputBatch> rest = new ArrayList<>();

@@ -248,7 +248,7 @@ class CaptureTest {
         Path file = LogModel.write(tmp.resolve("log.onnx"));
         InputBatch b = InputBatch.tensors(Map.of("x", new InputBatch.FloatInput(new float[] {1, 2, 3, 4, 5, 6}, new long[] {2, 3})),
                 List.of("a.png", "b.png"));
-        try (Capture c = Capture.open(new CaptureSpec(file, List.of("/log/Log_output_0"), false, DType.FLOAT32, tmp.resolve("s"), ""))) {
+        try (Capture c = Capture.open(new CaptureSpec(file, List.of("/log/Log_output_0"), false, DType.FLOAT32, tmp.resolve("s"), ""), 1)) {
             c.run(List.of(b, b).iterator(), ProgressListener.NONE);
         }
         try (ActivationStore s = ActivationStore.open(tmp.resolve("s"))) {
