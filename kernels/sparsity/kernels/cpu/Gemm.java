@@ -25,17 +25,17 @@ final class Gemm {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    static final int MR = 6;
+    static final int MR = 8;
     static final int NR = 2 * L;
-    static final int KC = 384;
-    static final int MC = 16 * MR;
-    static final int NC = Math.max(NR, (256 / NR) * NR);
+    static final int KC = 512;
+    static final int MC = 4 * MR;
+    static final int NC = Math.max(NR, (4096 / NR) * NR);
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
     /** Per-thread packing buffers, reused across calls. */
     private static final ThreadLocal<float[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
 
     private Gemm() {
     }
@@ -51,7 +51,11 @@ final class Gemm {
             return;
         }
         int rowBlocks = (m + MC - 1) / MC;
-        if (rowBlocks >= par.threads() || n <= NC) {
+        // every thread packs all of the operand it does not split: split rows when packing
+        // op(B) (K x N) again is the cheaper duplicate, or when C is too narrow to split
+        boolean splitRows = par.threads() == 1 || n < 2 * NR * par.threads()
+                || (m >= n && rowBlocks >= par.threads());
+        if (splitRows) {
             par.forRange(rowBlocks, 1, (part, from, to) -> {
                 int r0 = from * MC;
                 int r1 = Math.min(m, to * MC);
@@ -73,6 +77,7 @@ final class Gemm {
         float[][] buf = BUFFERS.get();
         float[] ap = buf[0];
         float[] bp = buf[1];
+        float[] tile = buf[2];
         MemorySegment cs = c.segment();
         long ldc = c.stride();
         for (int jc = c0; jc < c1; jc += NC) {
@@ -84,12 +89,12 @@ final class Gemm {
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
                     packA(ta, a, ic, mc, pc, kc, ap);
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int mr = Math.min(MR, mc - ir);
-                        for (int jr = 0; jr < nc; jr += NR) {
-                            int nr = Math.min(NR, nc - jr);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
                             long cOff = 4L * ((ic + ir) * ldc + jc + jr);
-                            kernel(ap, ir * kc, bp, jr * kc, kc, cs, cOff, 4L * ldc, mr, nr, alpha, bt);
+                            kernel(ap, ir * kc, bp, jr * kc, kc, cs, cOff, 4L * ldc, mr, nr, alpha, bt, tile);
                         }
                     }
                 }
@@ -169,17 +174,20 @@ final class Gemm {
 
     /** The MR x NR register tile: C[0:mr, 0:nr] = alpha * Ap * Bp + beta * C (C not read when beta == 0). */
     private static void kernel(float[] a, int ao, float[] b, int bo, int kc, MemorySegment c, long cOff, long ldcB,
-                               int mr, int nr, float alpha, float beta) {
+                               int mr, int nr, float alpha, float beta, float[] t) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo);
             FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ao + 0]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
             x = FloatVector.broadcast(S, a[ao + 1]);
@@ -197,61 +205,74 @@ final class Gemm {
             x = FloatVector.broadcast(S, a[ao + 5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ao + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ao + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
             ao += MR;
             bo += NR;
         }
-        if (nr == NR) {
-            store(c, cOff, c00, c01, alpha, beta);
-            if (mr > 1) store(c, cOff + ldcB, c10, c11, alpha, beta);
-            if (mr > 2) store(c, cOff + 2 * ldcB, c20, c21, alpha, beta);
-            if (mr > 3) store(c, cOff + 3 * ldcB, c30, c31, alpha, beta);
-            if (mr > 4) store(c, cOff + 4 * ldcB, c40, c41, alpha, beta);
-            if (mr > 5) store(c, cOff + 5 * ldcB, c50, c51, alpha, beta);
-        } else {
-            VectorMask<Float> m0 = S.indexInRange(0, nr);
-            VectorMask<Float> m1 = S.indexInRange(L, nr);
-            storeMasked(c, cOff, c00, c01, alpha, beta, m0, m1);
-            if (mr > 1) storeMasked(c, cOff + ldcB, c10, c11, alpha, beta, m0, m1);
-            if (mr > 2) storeMasked(c, cOff + 2 * ldcB, c20, c21, alpha, beta, m0, m1);
-            if (mr > 3) storeMasked(c, cOff + 3 * ldcB, c30, c31, alpha, beta, m0, m1);
-            if (mr > 4) storeMasked(c, cOff + 4 * ldcB, c40, c41, alpha, beta, m0, m1);
-            if (mr > 5) storeMasked(c, cOff + 5 * ldcB, c50, c51, alpha, beta, m0, m1);
-        }
+        c00.intoArray(t, 0 * NR);
+        c01.intoArray(t, 0 * NR + L);
+        c10.intoArray(t, 1 * NR);
+        c11.intoArray(t, 1 * NR + L);
+        c20.intoArray(t, 2 * NR);
+        c21.intoArray(t, 2 * NR + L);
+        c30.intoArray(t, 3 * NR);
+        c31.intoArray(t, 3 * NR + L);
+        c40.intoArray(t, 4 * NR);
+        c41.intoArray(t, 4 * NR + L);
+        c50.intoArray(t, 5 * NR);
+        c51.intoArray(t, 5 * NR + L);
+        c60.intoArray(t, 6 * NR);
+        c61.intoArray(t, 6 * NR + L);
+        c70.intoArray(t, 7 * NR);
+        c71.intoArray(t, 7 * NR + L);
+        update(t, c, cOff, ldcB, mr, nr, alpha, beta);
     }
 
-    private static void store(MemorySegment c, long off, FloatVector v0, FloatVector v1, float alpha, float beta) {
-        long off1 = off + 4L * L;
-        if (alpha != 1f) {
-            v0 = v0.mul(alpha);
-            v1 = v1.mul(alpha);
+    /**
+     * C[0:mr, 0:nr] = alpha * tile + beta * C from the MR x NR tile. A separate small loop (not
+     * inlined into the kernel, so the kernel stays within C2's inlining budget and no vector is
+     * ever boxed).
+     */
+    private static void update(float[] t, MemorySegment c, long cOff, long ldcB, int mr, int nr, float alpha, float beta) {
+        VectorMask<Float> m0 = S.indexInRange(0, nr);
+        VectorMask<Float> m1 = S.indexInRange(L, nr);
+        boolean full = nr == NR;
+        for (int i = 0; i < mr; i++) {
+            long off = cOff + i * ldcB;
+            long off1 = off + 4L * L;
+            FloatVector v0 = FloatVector.fromArray(S, t, i * NR);
+            FloatVector v1 = FloatVector.fromArray(S, t, i * NR + L);
+            if (alpha != 1f) {
+                v0 = v0.mul(alpha);
+                v1 = v1.mul(alpha);
+            }
+            if (full) {
+                if (beta == 1f) {
+                    v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, NATIVE));
+                    v1 = v1.add(FloatVector.fromMemorySegment(S, c, off1, NATIVE));
+                } else if (beta != 0f) {
+                    v0 = FloatVector.fromMemorySegment(S, c, off, NATIVE).mul(beta).add(v0);
+                    v1 = FloatVector.fromMemorySegment(S, c, off1, NATIVE).mul(beta).add(v1);
+                }
+                v0.intoMemorySegment(c, off, NATIVE);
+                v1.intoMemorySegment(c, off1, NATIVE);
+            } else {
+                if (beta == 1f) {
+                    v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, NATIVE, m0));
+                    v1 = v1.add(FloatVector.fromMemorySegment(S, c, off1, NATIVE, m1));
+                } else if (beta != 0f) {
+                    v0 = FloatVector.fromMemorySegment(S, c, off, NATIVE, m0).mul(beta).add(v0);
+                    v1 = FloatVector.fromMemorySegment(S, c, off1, NATIVE, m1).mul(beta).add(v1);
+                }
+                v0.intoMemorySegment(c, off, NATIVE, m0);
+                v1.intoMemorySegment(c, off1, NATIVE, m1);
+            }
         }
-        if (beta == 1f) {
-            v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, NATIVE));
-            v1 = v1.add(FloatVector.fromMemorySegment(S, c, off1, NATIVE));
-        } else if (beta != 0f) {
-            v0 = FloatVector.fromMemorySegment(S, c, off, NATIVE).fma(FloatVector.broadcast(S, beta), v0);
-            v1 = FloatVector.fromMemorySegment(S, c, off1, NATIVE).fma(FloatVector.broadcast(S, beta), v1);
-        }
-        v0.intoMemorySegment(c, off, NATIVE);
-        v1.intoMemorySegment(c, off1, NATIVE);
-    }
-
-    private static void storeMasked(MemorySegment c, long off, FloatVector v0, FloatVector v1, float alpha, float beta,
-                                    VectorMask<Float> m0, VectorMask<Float> m1) {
-        long off1 = off + 4L * L;
-        if (alpha != 1f) {
-            v0 = v0.mul(alpha);
-            v1 = v1.mul(alpha);
-        }
-        if (beta == 1f) {
-            v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, NATIVE, m0));
-            v1 = v1.add(FloatVector.fromMemorySegment(S, c, off1, NATIVE, m1));
-        } else if (beta != 0f) {
-            v0 = FloatVector.fromMemorySegment(S, c, off, NATIVE, m0).fma(FloatVector.broadcast(S, beta), v0);
-            v1 = FloatVector.fromMemorySegment(S, c, off1, NATIVE, m1).fma(FloatVector.broadcast(S, beta), v1);
-        }
-        v0.intoMemorySegment(c, off, NATIVE, m0);
-        v1.intoMemorySegment(c, off1, NATIVE, m1);
     }
 
     /** C = beta * C (C not read when beta == 0, so NaN there does not survive). */
