@@ -11,15 +11,15 @@ import sparsity.kernels.FloatMatrix;
 
 /**
  * Single-precision C = alpha * op(A) * op(B) + beta * C, blocked and packed in the Goto/BLIS
- * way. For each NC-wide column block and KC-deep slice of K, a thread packs op(B) into NR-wide
- * micro-panels (L2-resident), then for each MC-tall row block packs op(A) into MR-tall
- * micro-panels; an MR x NR register tile (MR x 2 vectors of FloatVector.SPECIES_PREFERRED)
- * accumulates one micro-panel pair. Transposes cost nothing but the packing order.
+ * way. For each NC-wide column block and KC-deep slice of K, op(B) is packed once into NR-wide
+ * micro-panels shared by all threads (L3-resident); then threads claim MC-row blocks of C, pack
+ * their op(A) rows into MR-tall micro-panels and run an MR x NR register tile (MR x 2 vectors of
+ * FloatVector.SPECIES_PREFERRED, 16 accumulators) over every micro-panel pair. Transposes cost
+ * nothing but the packing order.
  *
- * <p>Threads split C into fixed contiguous row ranges (or column ranges when C is short and wide);
- * K is always walked in the same KC slices in the same order, so every element of C gets the same
- * sequence of roundings whatever the thread count: results are bitwise identical for any number
- * of threads.
+ * <p>Every element of C is computed by one thread, with K walked in the same KC slices in the
+ * same order and the same kernel: results are bitwise identical whatever the thread count and
+ * whichever thread claims which block.
  */
 final class Gemm {
 
@@ -29,13 +29,15 @@ final class Gemm {
     static final int NR = 2 * L;
     static final int KC = 512;
     static final int MC = 4 * MR;
-    static final int NC = Math.max(NR, (4096 / NR) * NR);
+    static final int NC = Math.max(NR, (8192 / NR) * NR);
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
-    /** Per-thread packing buffers, reused across calls. */
+    /** Per-thread buffers for packed A and the register tile, reused across calls. */
     private static final ThreadLocal<float[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[MR * NR]});
+    /** The shared packed op(B) block, owned by the thread that called gemm. */
+    private static final ThreadLocal<float[]> SHARED_B = ThreadLocal.withInitial(() -> new float[0]);
 
     private Gemm() {
     }
@@ -51,53 +53,40 @@ final class Gemm {
             return;
         }
         int rowBlocks = (m + MC - 1) / MC;
-        // every thread packs all of the operand it does not split: split rows when packing
-        // op(B) (K x N) again is the cheaper duplicate, or when C is too narrow to split
-        boolean splitRows = par.threads() == 1 || n < 2 * NR * par.threads()
-                || (m >= n && rowBlocks >= par.threads());
-        if (splitRows) {
-            par.forRange(rowBlocks, 1, (part, from, to) -> {
-                int r0 = from * MC;
-                int r1 = Math.min(m, to * MC);
-                block(ta, tb, alpha, a, b, beta, c, r0, r1, 0, n, k);
-            });
-        } else {
-            int colBlocks = (n + NR - 1) / NR;
-            par.forRange(colBlocks, 1, (part, from, to) -> {
-                int c0 = from * NR;
-                int c1 = Math.min(n, to * NR);
-                block(ta, tb, alpha, a, b, beta, c, 0, m, c0, c1, k);
-            });
+        int need = Math.min(KC, k) * ((Math.min(NC, n) + NR - 1) / NR) * NR;
+        float[] bp = SHARED_B.get();
+        if (bp.length < need) {
+            bp = new float[need];
+            SHARED_B.set(bp);
         }
-    }
-
-    /** C[r0:r1, c0:c1] on the calling thread. */
-    private static void block(boolean ta, boolean tb, float alpha, FloatMatrix a, FloatMatrix b, float beta,
-                              FloatMatrix c, int r0, int r1, int c0, int c1, int k) {
-        float[][] buf = BUFFERS.get();
-        float[] ap = buf[0];
-        float[] bp = buf[1];
-        float[] tile = buf[2];
+        float[] packedB = bp;
         MemorySegment cs = c.segment();
         long ldc = c.stride();
-        for (int jc = c0; jc < c1; jc += NC) {
-            int nc = Math.min(NC, c1 - jc);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int j0 = jc;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
+                int p0 = pc;
                 float bt = pc == 0 ? beta : 1f;
-                packB(tb, b, pc, kc, jc, nc, bp);
-                for (int ic = r0; ic < r1; ic += MC) {
-                    int mc = Math.min(MC, r1 - ic);
-                    packA(ta, a, ic, mc, pc, kc, ap);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            long cOff = 4L * ((ic + ir) * ldc + jc + jr);
-                            kernel(ap, ir * kc, bp, jr * kc, kc, cs, cOff, 4L * ldc, mr, nr, alpha, bt, tile);
+                par.forRange((nc + NR - 1) / NR, 8, (slot, from, to) ->
+                        packB(tb, b, p0, kc, j0, nc, from * NR, Math.min(nc, to * NR), packedB));
+                par.forRange(rowBlocks, 1, (slot, from, to) -> {
+                    float[][] buf = BUFFERS.get();
+                    for (int blk = from; blk < to; blk++) {
+                        int ic = blk * MC;
+                        int mc = Math.min(MC, m - ic);
+                        packA(ta, a, ic, mc, p0, kc, buf[0]);
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            int nr = Math.min(NR, nc - jr);
+                            for (int ir = 0; ir < mc; ir += MR) {
+                                int mr = Math.min(MR, mc - ir);
+                                long cOff = 4L * ((ic + ir) * ldc + j0 + jr);
+                                kernel(buf[0], ir * kc, packedB, jr * kc, kc, cs, cOff, 4L * ldc, mr, nr, alpha, bt, buf[1]);
+                            }
                         }
                     }
-                }
+                });
             }
         }
     }
@@ -135,11 +124,14 @@ final class Gemm {
         }
     }
 
-    /** op(B)[pc:pc+kc, jc:jc+nc] into NR-wide micro-panels: bp[jr*kc + p*NR + j], zero padded. */
-    private static void packB(boolean tb, FloatMatrix b, int pc, int kc, int jc, int nc, float[] bp) {
+    /**
+     * Columns [jFrom, jTo) (multiples of NR) of op(B)[pc:pc+kc, jc:jc+nc] into NR-wide
+     * micro-panels: bp[jr*kc + p*NR + j], zero padded.
+     */
+    private static void packB(boolean tb, FloatMatrix b, int pc, int kc, int jc, int nc, int jFrom, int jTo, float[] bp) {
         MemorySegment s = b.segment();
         long ldb = b.stride();
-        for (int jr = 0; jr < nc; jr += NR) {
+        for (int jr = jFrom; jr < jTo; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = jr * kc;
             if (!tb) {

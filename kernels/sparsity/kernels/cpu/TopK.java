@@ -182,7 +182,8 @@ final class TopK {
         int parts = par.threads();
         long[][] partial = new long[parts][];
         par.forRange(x.rows(), 16, (part, from, to) -> {
-            long[] h = new long[65536];
+            if (partial[part] == null) partial[part] = new long[65536];
+            long[] h = partial[part];
             MemorySegment s = x.segment();
             for (int r = from; r < to; r++) {
                 long base = r * x.stride();
@@ -192,7 +193,6 @@ final class TopK {
                     else if (u >>> 16 == bucket) h[u & 0xffff]++;
                 }
             }
-            partial[part] = h;
         });
         long[] sum = new long[65536];
         for (long[] h : partial) {
