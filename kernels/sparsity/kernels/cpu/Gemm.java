@@ -27,7 +27,7 @@ final class Gemm {
     static final int L = S.length();
     static final int MR = 8;
     static final int NR = 2 * L;
-    static final int KC = 512;
+    static final int KC = 1024;
     static final int MC = 4 * MR;
     static final int NC = Math.max(NR, (8192 / NR) * NR);
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
@@ -52,7 +52,10 @@ final class Gemm {
             scale(c, beta);
             return;
         }
-        int rowBlocks = (m + MC - 1) / MC;
+        // tall enough blocks for each packed B micro-panel to be reused from cache, small enough
+        // for about four blocks per thread
+        int mcAll = Math.min(MC, Math.max(MR, ((m + 4 * par.threads() - 1) / (4 * par.threads()) + MR - 1) / MR * MR));
+        int rowBlocks = (m + mcAll - 1) / mcAll;
         int need = Math.min(KC, k) * ((Math.min(NC, n) + NR - 1) / NR) * NR;
         float[] bp = SHARED_B.get();
         if (bp.length < need) {
@@ -74,8 +77,8 @@ final class Gemm {
                 par.forRange(rowBlocks, 1, (slot, from, to) -> {
                     float[][] buf = BUFFERS.get();
                     for (int blk = from; blk < to; blk++) {
-                        int ic = blk * MC;
-                        int mc = Math.min(MC, m - ic);
+                        int ic = blk * mcAll;
+                        int mc = Math.min(mcAll, m - ic);
                         packA(ta, a, ic, mc, p0, kc, buf[0]);
                         for (int jr = 0; jr < nc; jr += NR) {
                             int nr = Math.min(NR, nc - jr);
