@@ -2,6 +2,8 @@ package sparsity.kernels.bench;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
@@ -25,7 +27,8 @@ import sparsity.kernels.cpu.VectorBackend;
  * gemm shapes are M x K x N of C = op(A) op(B); op NN is the encoder (X W), NT and TN the
  * backward-pass transposes (dX = dH W^T, dW = X^T dH). gflops is 2MKN over the median wall time
  * of {@code repeats} calls after a warm-up (at least 3 calls and 1.5 s), best over the fastest
- * call. Plain
+ * call, cpu_gflops over the median CPU time the process used per call (less disturbed than wall
+ * time when other programs share the cores). Plain
  * System.nanoTime, no JMH: for finer work use the JMH suite (BENCHMARKS.md).
  */
 public final class KernelBench {
@@ -67,6 +70,21 @@ public final class KernelBench {
     }
 
     static void run(Consumer<String> out, int repeats, int... threads) {
+        run(out, repeats, "", threads);
+    }
+
+    /**
+     * As {@link #run(PrintStream, int, int...)}, running only the benchmarks whose name contains
+     * {@code only}: "gemm", "gemm 4096x384x3072", "topk", "sparse", ...
+     */
+    public static void run(PrintStream out, int repeats, String only, int... threads) {
+        run(line -> {
+            out.println(line);
+            out.flush();
+        }, repeats, only, threads);
+    }
+
+    static void run(Consumer<String> out, int repeats, String only, int... threads) {
         if (repeats < 1) throw new IllegalArgumentException("repeats must be >= 1");
         out.accept(String.format(Locale.ROOT, "# kernels bench: %d-lane vectors (%s), %d processors, java %s",
                 VectorBackend.lanes(), "FloatVector.SPECIES_PREFERRED", Runtime.getRuntime().availableProcessors(),
@@ -74,9 +92,15 @@ public final class KernelBench {
         Random rnd = new Random(1);
         for (int t : threads) {
             try (Backend be = new VectorBackend(t)) {
-                for (int[] g : GEMM) gemm(out, be, g, repeats, rnd);
-                for (int[] sae : SAE) topk(out, be, sae[1], repeats, rnd);
-                for (int[] sae : SAE) sparse(out, be, sae[0], sae[1], repeats, rnd);
+                for (int[] g : GEMM) {
+                    if (("gemm " + g[0] + "x" + g[1] + "x" + g[2]).contains(only)) gemm(out, be, g, repeats, rnd);
+                }
+                for (int[] sae : SAE) {
+                    if (("topk " + BATCH + "x" + sae[1]).contains(only)) topk(out, be, sae[1], repeats, rnd);
+                }
+                for (int[] sae : SAE) {
+                    if (("sparse d=" + sae[0]).contains(only)) sparse(out, be, sae[0], sae[1], repeats, rnd);
+                }
             }
         }
     }
@@ -99,14 +123,31 @@ public final class KernelBench {
         long warmStart = System.nanoTime();
         for (int i = 0; i < 3 || System.nanoTime() - warmStart < 1_500_000_000L; i++) r.run();
         double[] ts = new double[repeats];
+        double[] cpu = new double[repeats];
         for (int i = 0; i < repeats; i++) {
+            long c0 = processCpuNanos();
             long t0 = System.nanoTime();
             r.run();
             ts[i] = (System.nanoTime() - t0) * 1e-9;
+            cpu[i] = (processCpuNanos() - c0) * 1e-9;
         }
-        Arrays.sort(ts);
-        double median = repeats % 2 == 1 ? ts[repeats / 2] : 0.5 * (ts[repeats / 2 - 1] + ts[repeats / 2]);
-        return new double[] {median, ts[0]};
+        return new double[] {median(ts), Arrays.stream(ts).min().orElseThrow(), median(cpu)};
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    }
+
+    /** CPU time of all live threads of this JVM, or -1 where the platform does not measure it. */
+    private static long processCpuNanos() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        if (!mx.isThreadCpuTimeSupported()) return -1;
+        long sum = 0;
+        for (long id : mx.getAllThreadIds()) sum += Math.max(0, mx.getThreadCpuTime(id));
+        return sum;
     }
 
     static void gemm(Consumer<String> out, Backend be, int[] g, int repeats, Random rnd) {
@@ -118,8 +159,10 @@ public final class KernelBench {
             FloatMatrix c = s.floats(m, n);
             double[] t = time(() -> be.gemm(ta, tb, 1f, a, b, 0f, c), repeats);
             double gf = 2.0 * m * k * n / 1e9;
-            out.accept(String.format(Locale.ROOT, "gemm %dx%dx%d op=%s%s threads=%d gflops=%.1f best=%.1f ms=%.1f",
-                    m, k, n, ta ? "T" : "N", tb ? "T" : "N", be.threads(), gf / t[0], gf / t[1], t[0] * 1e3));
+            out.accept(String.format(Locale.ROOT,
+                    "gemm %dx%dx%d op=%s%s threads=%d gflops=%.1f best=%.1f cpu_gflops=%.1f ms=%.1f",
+                    m, k, n, ta ? "T" : "N", tb ? "T" : "N", be.threads(), gf / t[0], gf / t[1],
+                    t[2] > 0 ? gf / t[2] : Double.NaN, t[0] * 1e3));
         }
     }
 
@@ -156,12 +199,17 @@ public final class KernelBench {
         }
     }
 
-    /** Command line: {@code KernelBench [repeats [threads...]]}. */
+    /** Command line: {@code KernelBench [--only NAME] [repeats [threads...]]}. */
     public static void main(String[] args) {
+        String only = "";
+        if (args.length >= 2 && args[0].equals("--only")) {
+            only = args[1];
+            args = Arrays.copyOfRange(args, 2, args.length);
+        }
         int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int[] threads = args.length > 1
                 ? Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray()
                 : new int[] {1, Runtime.getRuntime().availableProcessors()};
-        run(System.out, repeats, threads);
+        run(System.out, repeats, only, threads);
     }
 }
