@@ -14,11 +14,21 @@ import sparsity.kernels.bench.KernelBench;
  * and rows/s of top-k at the autoencoder shapes on this machine, one line per shape.
  */
 @Command(name = "bench", description = "Measure this machine: `bench kernels` times the compute layer "
-        + "(matrix products, top-k, sparse products) at the sparse-autoencoder shapes.")
+        + "(matrix products, top-k, sparse products) at the sparse-autoencoder shapes; `bench capture` times captures "
+        + "on all-MiniLM-L6-v2 against plain ONNX Runtime inference, and store reads against a sequential read.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: kernels.")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: kernels or capture.")
     String what;
+
+    @Option(names = "--texts", defaultValue = "1000", description = "capture: sentences of the sample corpus (default ${DEFAULT-VALUE}).")
+    int texts;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "capture: alternating rounds (median reported).")
+    int rounds;
+
+    @Option(names = "--work", paramLabel = "DIR", description = "capture: folder for the temporary stores (default: a temp folder).")
+    java.nio.file.Path work;
 
     @Option(names = "--threads", split = ",", paramLabel = "N",
             description = "Thread counts to run (default: 1 and every processor).")
@@ -31,9 +41,16 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        if ("capture".equals(what)) {
+            if (texts < 1 || rounds < 1) throw new UserInputException("--texts and --rounds must be at least 1");
+            java.nio.file.Path dir = work != null ? java.nio.file.Files.createDirectories(work)
+                    : java.nio.file.Files.createTempDirectory("workbench-bench");
+            sparsity.analysis.bench.CaptureBench.run(spec.commandLine().getOut(), texts, rounds, 16, dir);
+            return 0;
+        }
         if (!"kernels".equals(what)) {
-            throw new UserInputException("unknown benchmark \"" + what + "\"; try: bench kernels");
+            throw new UserInputException("unknown benchmark \"" + what + "\"; try: bench kernels, bench capture");
         }
         if (repeats < 1) throw new UserInputException("--repeats must be at least 1");
         int all = Runtime.getRuntime().availableProcessors();
