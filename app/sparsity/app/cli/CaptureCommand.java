@@ -62,6 +62,9 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--max-length", defaultValue = "128", description = "Tokens per text at most (default ${DEFAULT-VALUE}).")
     int maxLength;
 
+    @Option(names = "--resume", description = "Continue the incomplete store at --out with the same inputs.")
+    boolean resume;
+
     @Option(names = "--limit", defaultValue = "0", description = "Use only the first N texts of a text file (0: all).")
     int limit;
 
@@ -70,7 +73,7 @@ final class CaptureCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (tensors.isEmpty() && !attention) throw new UserInputException("choose --tensors NAME,... or --attention (or both)");
+        if (tensors.isEmpty() && !attention && !resume) throw new UserInputException("choose --tensors NAME,... or --attention (or both)");
         if (batch < 1 || maxLength < 1) throw new UserInputException("--batch and --max-length must be >= 1");
         DType dt = switch (dtype.toLowerCase(Locale.ROOT)) {
             case "float32", "f32" -> DType.FLOAT32;
@@ -96,6 +99,16 @@ final class CaptureCommand implements Callable<Integer> {
             var batches = prepared.batches();
             out.println("inputs   " + prepared.description());
             out.println("mapping  " + prepared.plan().describe().strip().replace("\n", "\n         "));
+            if (resume) {
+                try (sparsity.analysis.store.ActivationStore st = sparsity.analysis.store.ActivationStore.open(this.out)) {
+                    if (st.isComplete()) throw new UserInputException(this.out + " is already complete; nothing to resume");
+                }
+                CaptureResult r = Capture.resume(this.out, batches.iterator(), prepared.stats(), ProgressListener.NONE);
+                out.printf(Locale.ROOT, "resumed  %s: %,d examples, %,d tokens in all; %,d rows this run%n", r.store(), r.examples(),
+                        r.tokens(), r.rowsThisRun());
+                return 0;
+            }
+            if (tensors.isEmpty() && !attention) throw new UserInputException("choose --tensors NAME,... or --attention (or both)");
             CaptureSpec cs = new CaptureSpec(modelFile, tensors, attention, dt, this.out,
                     prepared.description());
             try (Capture c = Capture.open(cs)) {

@@ -146,6 +146,54 @@ class CaptureCommandTest {
         }
     }
 
+    @Test
+    void anInterruptedCaptureIsResumedFromTheCommandLine() throws Exception {
+        Path texts = Files.write(tmp.resolve("resume.txt"), List.of("one two three", "four five", "six seven eight nine",
+                "ten eleven", "twelve"));
+        Path part = tmp.resolve("part");
+        var summary = sparsity.analysis.onnx.OnnxModels.summarize(SampleModels.path(SampleModels.MINILM),
+                sparsity.analysis.ProgressListener.NONE);
+        var tok = Tokenizers.load(SampleModels.tokenizer(SampleModels.MINILM).orElseThrow());
+        var prepared = sparsity.analysis.capture.InputSources.prepare(summary,
+                sparsity.analysis.capture.InputSources.of(texts, summary), tok, 2, 128, sparsity.analysis.ProgressListener.NONE);
+        var batches = prepared.batches();
+        try (var c = sparsity.analysis.capture.Capture.open(new sparsity.analysis.capture.CaptureSpec(SampleModels.path(SampleModels.MINILM),
+                List.of(HIDDEN), false, sparsity.analysis.store.DType.FLOAT32, part, "test"))) {
+            java.util.Iterator<sparsity.analysis.capture.InputBatch> stopAfterOne = new java.util.Iterator<>() {
+                int i;
+
+                public boolean hasNext() {
+                    if (i == 1) Thread.currentThread().interrupt();
+                    return i < batches.size();
+                }
+
+                public sparsity.analysis.capture.InputBatch next() {
+                    return batches.get(i++);
+                }
+            };
+            org.junit.jupiter.api.Assertions.assertThrows(InterruptedException.class,
+                    () -> c.run(stopAfterOne, sparsity.analysis.ProgressListener.NONE));
+        }
+        Thread.interrupted();
+        try (ActivationStore s = ActivationStore.open(part)) {
+            assertTrue(!s.isComplete());
+        }
+        InspectCommandTest.Run r = cli("capture", "--model", "all-minilm-l6-v2", "--input", texts.toString(), "--batch", "2",
+                "--out", part.toString(), "--resume");
+        assertEquals(0, r.status(), r.err());
+        int tokens = 0;
+        for (String t : Files.readAllLines(texts)) tokens += tok.withoutPadding().encode(t).ids().length;
+        try (ActivationStore s = ActivationStore.open(part)) {
+            assertTrue(s.isComplete());
+            assertEquals(5, s.examples());
+            assertEquals(tokens, s.tensor(HIDDEN).orElseThrow().rows());
+        }
+        InspectCommandTest.Run again = cli("capture", "--model", "all-minilm-l6-v2", "--input", texts.toString(),
+                "--out", part.toString(), "--resume");
+        assertEquals(2, again.status());
+        assertTrue(again.err().contains("already complete"), again.err());
+    }
+
     /** y = Sqrt(x), x float [batch, 4]: a negative input gives NaN. */
     static Path sqrtModel(Path file) throws Exception {
         TensorShapeProto shape = TensorShapeProto.newBuilder()
