@@ -156,6 +156,17 @@ public class CaptureDialogView extends BorderPane {
     private Node storeSection() {
         ChoiceBox<DType> dtype = new ChoiceBox<>();
         dtype.getItems().addAll(DType.values());
+        dtype.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(DType d) {
+                return d == null ? "" : d.id();
+            }
+
+            @Override
+            public DType fromString(String s) {
+                return DType.parse(s);
+            }
+        });
         dtype.setId("captureDtype");
         dtype.valueProperty().bindBidirectional(vm.dtypeProperty());
         TextField out = field("captureOut", vm.outProperty(), "the store folder (created)");
@@ -272,6 +283,8 @@ public class CaptureDialogView extends BorderPane {
     private static TextField small(String id, javafx.beans.property.StringProperty p) {
         TextField f = field(id, p, null);
         f.setPrefColumnCount(7);
+        HBox.setHgrow(f, Priority.NEVER);
+        GridPane.setHgrow(f, Priority.NEVER);
         return f;
     }
 

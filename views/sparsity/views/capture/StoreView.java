@@ -93,8 +93,9 @@ public class StoreView extends BorderPane {
         Label title = new Label(name);
         title.setStyle("-fx-font-size: 1.4em; -fx-font-weight: bold;");
         String status = store.isComplete() ? "complete" : "incomplete" + store.failure().map(f -> " (" + f + ")").orElse("");
-        Label facts = new Label(String.format(Locale.ROOT, "%s \u00b7 %,d examples \u00b7 %,d token rows \u00b7 %s \u00b7 %d tensors",
-                status, store.examples(), store.tokens(), store.header().dtype().id(), store.tensors().size()));
+        Label facts = new Label(String.format(Locale.ROOT, "%s \u00b7 %,d examples \u00b7 %,d token rows \u00b7 %s \u00b7 %d %s",
+                status, store.examples(), store.tokens(), store.header().dtype().id(), store.tensors().size(),
+                store.tensors().size() == 1 ? "tensor" : "tensors"));
         facts.setId("storeFacts");
         if (!store.isComplete()) facts.setStyle("-fx-text-fill: #b00020;");
         Label source = new Label("Inputs: " + store.header().source() + " \u00b7 model " + store.header().modelFile().getFileName()

@@ -146,6 +146,21 @@ class CaptureUiTest {
         assertEquals(384, fx(() -> view.statsOf(LAYER0).summary().dim()));
         assertFalse(fx(() -> view.reportItems()).isEmpty(), "the statistics join the report");
         screenshot(stage.getScene().getRoot(), "capture-store-stats.png", 1600, 1000);
+
+        // File > Export report takes the statistics along
+        Path report = tmp.resolve("report");
+        run(() -> window.exportReport(report));
+        UiFixtures.waitUntil(120, () -> status().startsWith("Report written"), this::status);
+        String index = Files.readString(report.resolve("index.html"));
+        assertTrue(index.contains("Value histogram of " + LAYER0), "the report has the store's statistics");
+
+        // the workspace opens again with its store, read as complete
+        run(() -> window.workspace().open(ws));
+        UiFixtures.waitUntil(UiFixtures.LOAD_TIMEOUT_S, () -> window.jobs().running().isEmpty() && window.tabs().all().size() == 1
+                && window.captures().stores().size() == 1
+                && window.captures().stores().getFirst().state() == StoreRecord.State.COMPLETE, this::describe);
+        assertEquals(23, fx(() -> window.captures().stores().getFirst().tokens()));
+        assertEquals(List.of(r.name()), fx(() -> window.sidebar().entries("store").stream().map(SidebarEntry::label).toList()));
     }
 
     @Test

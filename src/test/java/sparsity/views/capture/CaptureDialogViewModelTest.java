@@ -152,6 +152,20 @@ class CaptureDialogViewModelTest {
     }
 
     @Test
+    void aPatternThatMatchesNothingIsReportedAfterTheMapping() throws Exception {
+        CaptureDialogViewModel vm = vm(List.of());
+        onFx(() -> {
+            vm.pastedTextProperty().set("hello world");
+            vm.patternProperty().set("re:.*no_such_tensor.*");
+            return null;
+        });
+        check(vm);
+        assertTrue(onFx(() -> vm.problemProperty().get()).contains("no_such_tensor"), onFx(() -> vm.problemProperty().get()));
+        assertTrue(onFx(() -> vm.mappingProperty().get()).contains("<- token ids"), "the mapping shows even so");
+        assertFalse(onFx(() -> vm.readyProperty().get()));
+    }
+
+    @Test
     void invalidFieldsAndAMissingTokenizerAreProblemsNotCrashes() throws Exception {
         CaptureDialogViewModel vm = vm(List.of(LAYER0));
         onFx(() -> {
