@@ -171,7 +171,8 @@ public record InputBatch(Map<String, long[][]> longInputs, Map<String, FloatInpu
             shape[0] -= n;
             floats.put(k, new FloatInput(Arrays.copyOfRange(v.data(), n * per, v.data().length), shape));
         });
-        return new InputBatch(longs, floats, idsInput, maskInput, names.subList(n, size()), tokenTexts.subList(n, size()));
+        return new InputBatch(longs, floats, idsInput, maskInput, names.subList(n, size()),
+                tokenTexts == null ? null : tokenTexts.subList(n, size()));
     }
 
     private static int checkBatch(int b, String name, int size) {

@@ -193,7 +193,7 @@ public final class InputSources {
         try (NpyArray a = Npy.read(src.file())) {
             MappingPlan plan = InputMapping.forNpy(model.inputs(), a);
             if (!plan.ok()) throw new CaptureException(plan.describe());
-            if (!a.dtype().isFloat()) throw new CaptureException(src.file() + ": holds " + a.dtype().numpyName() + ", a float array is needed");
+            if (!a.dtype().isFloat()) return tokenIds(model, src, a, plan, batchSize);
             String input = tensorInput(plan);
             long rows = a.rows();
             int per = (int) a.rowSize();
@@ -209,6 +209,42 @@ public final class InputSources {
             }
             return new Prepared(plan, List.copyOf(batches), InputStats.of(batches), src.describe() + " " + Npy.shapeText(a.shape()));
         }
+    }
+
+    /**
+     * An integer array [examples, positions] of token ids for a model whose input takes them
+     * (a language model run without a tokenizer, e.g. the tiny transformer's evaluation set):
+     * every position is a real token; token texts are the ids.
+     */
+    private static Prepared tokenIds(ModelSummary model, Tensors src, NpyArray a, MappingPlan plan, int batchSize)
+            throws CaptureException {
+        List<TensorSpec> ints = model.inputs().stream().filter(t -> t.elementType().startsWith("int")).toList();
+        if (a.rank() != 2 || ints.size() != 1 || model.inputs().size() != 1) {
+            throw new CaptureException(src.file() + ": holds " + a.dtype().numpyName() + " " + Npy.shapeText(a.shape())
+                    + "; integer arrays are taken as token ids [examples, positions] for a model with one integer input, "
+                    + "this model has " + model.inputs().stream().map(t -> t.name() + " " + t.elementType()).toList());
+        }
+        String input = ints.getFirst().name();
+        long[] all = a.toLongArray();
+        int rows = (int) a.shape()[0];
+        int len = (int) a.shape()[1];
+        List<InputBatch> batches = new ArrayList<>();
+        String stem = src.file().getFileName().toString();
+        for (int i = 0; i < rows; i += batchSize) {
+            int n = Math.min(batchSize, rows - i);
+            long[][] ids = new long[n][];
+            List<String> names = new ArrayList<>(n);
+            List<String[]> texts = new ArrayList<>(n);
+            for (int j = 0; j < n; j++) {
+                ids[j] = java.util.Arrays.copyOfRange(all, (i + j) * len, (i + j + 1) * len);
+                names.add(stem + "[" + (i + j) + "]");
+                texts.add(java.util.Arrays.stream(ids[j]).mapToObj(Long::toString).toArray(String[]::new));
+            }
+            batches.add(new InputBatch(Map.of(input, ids), Map.of(), input, null, names, texts));
+        }
+        MappingPlan ids = InputMapping.forText(model.inputs(), rows, len);
+        return new Prepared(ids.ok() ? ids : plan, List.copyOf(batches), InputStats.of(batches),
+                "token ids of " + stem + " " + Npy.shapeText(a.shape()));
     }
 
     private static String tensorInput(MappingPlan plan) throws CaptureException {

@@ -15,7 +15,8 @@ import sparsity.app.AppInfo;
         versionProvider = WorkbenchCli.Version.class,
         description = "Sparsity Workbench: look inside ONNX models from the command line. "
                 + "Run without a command to open the desktop app.",
-        subcommands = {InspectCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, CaptureCommand.class, StatsCommand.class, StoreCommand.class,
+                SaeCommand.class, ReportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class WorkbenchCli {
 
     /** Exit status for bad input. */

@@ -61,7 +61,8 @@ final class Elementwise {
         Checks.histogram(lo, hi, bins);
         long[][] parts = new long[par.threads()][];
         par.forRange(x.rows(), 16, (p, from, to) -> {
-            long[] h = new long[bins + 3]; // bins, below, above, nan
+            if (parts[p] == null) parts[p] = new long[bins + 3]; // bins, below, above, nan
+            long[] h = parts[p];
             MemorySegment s = x.segment();
             for (int r = from; r < to; r++) {
                 long base = r * x.stride();
@@ -73,7 +74,6 @@ final class Elementwise {
                     else h[bins + 2]++;
                 }
             }
-            parts[p] = h;
         });
         long[] sum = new long[bins + 3];
         for (long[] h : parts) {

@@ -11,31 +11,33 @@ import sparsity.kernels.FloatMatrix;
 
 /**
  * Single-precision C = alpha * op(A) * op(B) + beta * C, blocked and packed in the Goto/BLIS
- * way. For each NC-wide column block and KC-deep slice of K, a thread packs op(B) into NR-wide
- * micro-panels (L2-resident), then for each MC-tall row block packs op(A) into MR-tall
- * micro-panels; an MR x NR register tile (MR x 2 vectors of FloatVector.SPECIES_PREFERRED)
- * accumulates one micro-panel pair. Transposes cost nothing but the packing order.
+ * way. For each NC-wide column block and KC-deep slice of K, op(B) is packed once into NR-wide
+ * micro-panels shared by all threads (L3-resident); then threads claim MC-row blocks of C, pack
+ * their op(A) rows into MR-tall micro-panels and run an MR x NR register tile (MR x 2 vectors of
+ * FloatVector.SPECIES_PREFERRED, 16 accumulators) over every micro-panel pair. Transposes cost
+ * nothing but the packing order.
  *
- * <p>Threads split C into fixed contiguous row ranges (or column ranges when C is short and wide);
- * K is always walked in the same KC slices in the same order, so every element of C gets the same
- * sequence of roundings whatever the thread count: results are bitwise identical for any number
- * of threads.
+ * <p>Every element of C is computed by one thread, with K walked in the same KC slices in the
+ * same order and the same kernel: results are bitwise identical whatever the thread count and
+ * whichever thread claims which block.
  */
 final class Gemm {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    static final int MR = 6;
+    static final int MR = 8;
     static final int NR = 2 * L;
-    static final int KC = 384;
-    static final int MC = 16 * MR;
-    static final int NC = Math.max(NR, (256 / NR) * NR);
+    static final int KC = 1024;
+    static final int MC = 4 * MR;
+    static final int NC = Math.max(NR, (8192 / NR) * NR);
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
-    /** Per-thread packing buffers, reused across calls. */
+    /** Per-thread buffers for packed A and the register tile, reused across calls. */
     private static final ThreadLocal<float[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[MR * NR]});
+    /** The shared packed op(B) block, owned by the thread that called gemm. */
+    private static final ThreadLocal<float[]> SHARED_B = ThreadLocal.withInitial(() -> new float[0]);
 
     private Gemm() {
     }
@@ -50,49 +52,44 @@ final class Gemm {
             scale(c, beta);
             return;
         }
-        int rowBlocks = (m + MC - 1) / MC;
-        if (rowBlocks >= par.threads() || n <= NC) {
-            par.forRange(rowBlocks, 1, (part, from, to) -> {
-                int r0 = from * MC;
-                int r1 = Math.min(m, to * MC);
-                block(ta, tb, alpha, a, b, beta, c, r0, r1, 0, n, k);
-            });
-        } else {
-            int colBlocks = (n + NR - 1) / NR;
-            par.forRange(colBlocks, 1, (part, from, to) -> {
-                int c0 = from * NR;
-                int c1 = Math.min(n, to * NR);
-                block(ta, tb, alpha, a, b, beta, c, 0, m, c0, c1, k);
-            });
+        // tall enough blocks for each packed B micro-panel to be reused from cache, small enough
+        // for about four blocks per thread
+        int mcAll = Math.min(MC, Math.max(MR, ((m + 4 * par.threads() - 1) / (4 * par.threads()) + MR - 1) / MR * MR));
+        int rowBlocks = (m + mcAll - 1) / mcAll;
+        int need = Math.min(KC, k) * ((Math.min(NC, n) + NR - 1) / NR) * NR;
+        float[] bp = SHARED_B.get();
+        if (bp.length < need) {
+            bp = new float[need];
+            SHARED_B.set(bp);
         }
-    }
-
-    /** C[r0:r1, c0:c1] on the calling thread. */
-    private static void block(boolean ta, boolean tb, float alpha, FloatMatrix a, FloatMatrix b, float beta,
-                              FloatMatrix c, int r0, int r1, int c0, int c1, int k) {
-        float[][] buf = BUFFERS.get();
-        float[] ap = buf[0];
-        float[] bp = buf[1];
+        float[] packedB = bp;
         MemorySegment cs = c.segment();
         long ldc = c.stride();
-        for (int jc = c0; jc < c1; jc += NC) {
-            int nc = Math.min(NC, c1 - jc);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int j0 = jc;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
+                int p0 = pc;
                 float bt = pc == 0 ? beta : 1f;
-                packB(tb, b, pc, kc, jc, nc, bp);
-                for (int ic = r0; ic < r1; ic += MC) {
-                    int mc = Math.min(MC, r1 - ic);
-                    packA(ta, a, ic, mc, pc, kc, ap);
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int mr = Math.min(MR, mc - ir);
+                par.forRange((nc + NR - 1) / NR, 8, (slot, from, to) ->
+                        packB(tb, b, p0, kc, j0, nc, from * NR, Math.min(nc, to * NR), packedB));
+                par.forRange(rowBlocks, 1, (slot, from, to) -> {
+                    float[][] buf = BUFFERS.get();
+                    for (int blk = from; blk < to; blk++) {
+                        int ic = blk * mcAll;
+                        int mc = Math.min(mcAll, m - ic);
+                        packA(ta, a, ic, mc, p0, kc, buf[0]);
                         for (int jr = 0; jr < nc; jr += NR) {
                             int nr = Math.min(NR, nc - jr);
-                            long cOff = 4L * ((ic + ir) * ldc + jc + jr);
-                            kernel(ap, ir * kc, bp, jr * kc, kc, cs, cOff, 4L * ldc, mr, nr, alpha, bt);
+                            for (int ir = 0; ir < mc; ir += MR) {
+                                int mr = Math.min(MR, mc - ir);
+                                long cOff = 4L * ((ic + ir) * ldc + j0 + jr);
+                                kernel(buf[0], ir * kc, packedB, jr * kc, kc, cs, cOff, 4L * ldc, mr, nr, alpha, bt, buf[1]);
+                            }
                         }
                     }
-                }
+                });
             }
         }
     }
@@ -130,11 +127,14 @@ final class Gemm {
         }
     }
 
-    /** op(B)[pc:pc+kc, jc:jc+nc] into NR-wide micro-panels: bp[jr*kc + p*NR + j], zero padded. */
-    private static void packB(boolean tb, FloatMatrix b, int pc, int kc, int jc, int nc, float[] bp) {
+    /**
+     * Columns [jFrom, jTo) (multiples of NR) of op(B)[pc:pc+kc, jc:jc+nc] into NR-wide
+     * micro-panels: bp[jr*kc + p*NR + j], zero padded.
+     */
+    private static void packB(boolean tb, FloatMatrix b, int pc, int kc, int jc, int nc, int jFrom, int jTo, float[] bp) {
         MemorySegment s = b.segment();
         long ldb = b.stride();
-        for (int jr = 0; jr < nc; jr += NR) {
+        for (int jr = jFrom; jr < jTo; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = jr * kc;
             if (!tb) {
@@ -169,17 +169,20 @@ final class Gemm {
 
     /** The MR x NR register tile: C[0:mr, 0:nr] = alpha * Ap * Bp + beta * C (C not read when beta == 0). */
     private static void kernel(float[] a, int ao, float[] b, int bo, int kc, MemorySegment c, long cOff, long ldcB,
-                               int mr, int nr, float alpha, float beta) {
+                               int mr, int nr, float alpha, float beta, float[] t) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo);
             FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ao + 0]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
             x = FloatVector.broadcast(S, a[ao + 1]);
@@ -197,61 +200,74 @@ final class Gemm {
             x = FloatVector.broadcast(S, a[ao + 5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ao + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ao + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
             ao += MR;
             bo += NR;
         }
-        if (nr == NR) {
-            store(c, cOff, c00, c01, alpha, beta);
-            if (mr > 1) store(c, cOff + ldcB, c10, c11, alpha, beta);
-            if (mr > 2) store(c, cOff + 2 * ldcB, c20, c21, alpha, beta);
-            if (mr > 3) store(c, cOff + 3 * ldcB, c30, c31, alpha, beta);
-            if (mr > 4) store(c, cOff + 4 * ldcB, c40, c41, alpha, beta);
-            if (mr > 5) store(c, cOff + 5 * ldcB, c50, c51, alpha, beta);
-        } else {
-            VectorMask<Float> m0 = S.indexInRange(0, nr);
-            VectorMask<Float> m1 = S.indexInRange(L, nr);
-            storeMasked(c, cOff, c00, c01, alpha, beta, m0, m1);
-            if (mr > 1) storeMasked(c, cOff + ldcB, c10, c11, alpha, beta, m0, m1);
-            if (mr > 2) storeMasked(c, cOff + 2 * ldcB, c20, c21, alpha, beta, m0, m1);
-            if (mr > 3) storeMasked(c, cOff + 3 * ldcB, c30, c31, alpha, beta, m0, m1);
-            if (mr > 4) storeMasked(c, cOff + 4 * ldcB, c40, c41, alpha, beta, m0, m1);
-            if (mr > 5) storeMasked(c, cOff + 5 * ldcB, c50, c51, alpha, beta, m0, m1);
-        }
+        c00.intoArray(t, 0 * NR);
+        c01.intoArray(t, 0 * NR + L);
+        c10.intoArray(t, 1 * NR);
+        c11.intoArray(t, 1 * NR + L);
+        c20.intoArray(t, 2 * NR);
+        c21.intoArray(t, 2 * NR + L);
+        c30.intoArray(t, 3 * NR);
+        c31.intoArray(t, 3 * NR + L);
+        c40.intoArray(t, 4 * NR);
+        c41.intoArray(t, 4 * NR + L);
+        c50.intoArray(t, 5 * NR);
+        c51.intoArray(t, 5 * NR + L);
+        c60.intoArray(t, 6 * NR);
+        c61.intoArray(t, 6 * NR + L);
+        c70.intoArray(t, 7 * NR);
+        c71.intoArray(t, 7 * NR + L);
+        update(t, c, cOff, ldcB, mr, nr, alpha, beta);
     }
 
-    private static void store(MemorySegment c, long off, FloatVector v0, FloatVector v1, float alpha, float beta) {
-        long off1 = off + 4L * L;
-        if (alpha != 1f) {
-            v0 = v0.mul(alpha);
-            v1 = v1.mul(alpha);
+    /**
+     * C[0:mr, 0:nr] = alpha * tile + beta * C from the MR x NR tile. A separate small loop (not
+     * inlined into the kernel, so the kernel stays within C2's inlining budget and no vector is
+     * ever boxed).
+     */
+    private static void update(float[] t, MemorySegment c, long cOff, long ldcB, int mr, int nr, float alpha, float beta) {
+        VectorMask<Float> m0 = S.indexInRange(0, nr);
+        VectorMask<Float> m1 = S.indexInRange(L, nr);
+        boolean full = nr == NR;
+        for (int i = 0; i < mr; i++) {
+            long off = cOff + i * ldcB;
+            long off1 = off + 4L * L;
+            FloatVector v0 = FloatVector.fromArray(S, t, i * NR);
+            FloatVector v1 = FloatVector.fromArray(S, t, i * NR + L);
+            if (alpha != 1f) {
+                v0 = v0.mul(alpha);
+                v1 = v1.mul(alpha);
+            }
+            if (full) {
+                if (beta == 1f) {
+                    v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, NATIVE));
+                    v1 = v1.add(FloatVector.fromMemorySegment(S, c, off1, NATIVE));
+                } else if (beta != 0f) {
+                    v0 = FloatVector.fromMemorySegment(S, c, off, NATIVE).mul(beta).add(v0);
+                    v1 = FloatVector.fromMemorySegment(S, c, off1, NATIVE).mul(beta).add(v1);
+                }
+                v0.intoMemorySegment(c, off, NATIVE);
+                v1.intoMemorySegment(c, off1, NATIVE);
+            } else {
+                if (beta == 1f) {
+                    v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, NATIVE, m0));
+                    v1 = v1.add(FloatVector.fromMemorySegment(S, c, off1, NATIVE, m1));
+                } else if (beta != 0f) {
+                    v0 = FloatVector.fromMemorySegment(S, c, off, NATIVE, m0).mul(beta).add(v0);
+                    v1 = FloatVector.fromMemorySegment(S, c, off1, NATIVE, m1).mul(beta).add(v1);
+                }
+                v0.intoMemorySegment(c, off, NATIVE, m0);
+                v1.intoMemorySegment(c, off1, NATIVE, m1);
+            }
         }
-        if (beta == 1f) {
-            v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, NATIVE));
-            v1 = v1.add(FloatVector.fromMemorySegment(S, c, off1, NATIVE));
-        } else if (beta != 0f) {
-            v0 = FloatVector.fromMemorySegment(S, c, off, NATIVE).fma(FloatVector.broadcast(S, beta), v0);
-            v1 = FloatVector.fromMemorySegment(S, c, off1, NATIVE).fma(FloatVector.broadcast(S, beta), v1);
-        }
-        v0.intoMemorySegment(c, off, NATIVE);
-        v1.intoMemorySegment(c, off1, NATIVE);
-    }
-
-    private static void storeMasked(MemorySegment c, long off, FloatVector v0, FloatVector v1, float alpha, float beta,
-                                    VectorMask<Float> m0, VectorMask<Float> m1) {
-        long off1 = off + 4L * L;
-        if (alpha != 1f) {
-            v0 = v0.mul(alpha);
-            v1 = v1.mul(alpha);
-        }
-        if (beta == 1f) {
-            v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, NATIVE, m0));
-            v1 = v1.add(FloatVector.fromMemorySegment(S, c, off1, NATIVE, m1));
-        } else if (beta != 0f) {
-            v0 = FloatVector.fromMemorySegment(S, c, off, NATIVE, m0).fma(FloatVector.broadcast(S, beta), v0);
-            v1 = FloatVector.fromMemorySegment(S, c, off1, NATIVE, m1).fma(FloatVector.broadcast(S, beta), v1);
-        }
-        v0.intoMemorySegment(c, off, NATIVE, m0);
-        v1.intoMemorySegment(c, off1, NATIVE, m1);
     }
 
     /** C = beta * C (C not read when beta == 0, so NaN there does not survive). */

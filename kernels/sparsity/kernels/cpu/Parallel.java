@@ -6,18 +6,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A fixed pool of {@code threads - 1} daemon workers plus the calling thread. Work is split by a
- * fixed partition: part t of T always gets the same contiguous range, so which thread computes
- * which element never depends on timing.
+ * A fixed pool of {@code threads - 1} daemon workers plus the calling thread, running loops over
+ * index ranges in chunks that threads claim dynamically (see {@link #forRange}).
  */
 final class Parallel implements AutoCloseable {
 
-    /** The body of a parallel loop over [from, to); part is the partition index. */
+    /** The body of a parallel loop over [from, to); slot names the running thread (0 .. threads-1). */
     @FunctionalInterface
     interface Range {
-        void run(int part, int from, int to);
+        void run(int slot, int from, int to);
     }
 
     private final int threads;
@@ -40,28 +40,34 @@ final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Runs body over [0, n) split into min(threads, ceil(n / minChunk)) equal contiguous parts,
-     * part p covering [p * n / P, (p + 1) * n / P). Returns when every part is done; rethrows the
-     * first failure.
+     * Runs body over [0, n) cut into equal chunks of at least minChunk (about 8 per thread),
+     * which the threads claim one by one: a thread slowed down by another tenant of the machine
+     * simply takes fewer chunks. {@code slot} (0 .. threads-1) names the thread running a chunk,
+     * for per-thread scratch space; a slot runs its chunks one after another. Callers make each
+     * output element depend on its own chunk only, so results never depend on which thread ran
+     * what. Returns when every chunk is done; rethrows the first failure.
      */
     void forRange(int n, int minChunk, Range body) {
-        int parts = (int) Math.min(threads, Math.max(1, (n + (long) minChunk - 1) / Math.max(1, minChunk)));
-        if (parts <= 1 || n <= 1) {
-            if (n > 0) body.run(0, 0, n);
+        if (n <= 0) return;
+        int chunk = Math.max(Math.max(1, minChunk), (int) ((n + 8L * threads - 1) / (8L * threads)));
+        int chunks = (int) ((n + (long) chunk - 1) / chunk);
+        int workers = Math.min(threads, chunks);
+        if (workers <= 1) {
+            body.run(0, 0, n);
             return;
         }
-        List<Future<?>> futures = new ArrayList<>(parts - 1);
-        for (int p = 1; p < parts; p++) {
-            int from = (int) ((long) p * n / parts);
-            int to = (int) ((long) (p + 1) * n / parts);
-            int part = p;
-            futures.add(pool.submit(() -> body.run(part, from, to)));
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> futures = new ArrayList<>(workers - 1);
+        for (int w = 1; w < workers; w++) {
+            int slot = w;
+            futures.add(pool.submit(() -> drain(next, chunks, chunk, n, slot, body)));
         }
         Throwable failure = null;
         try {
-            body.run(0, 0, (int) ((long) n / parts));
+            drain(next, chunks, chunk, n, 0, body);
         } catch (RuntimeException | Error e) {
             failure = e;
+            next.set(chunks); // the others stop claiming
         }
         for (Future<?> f : futures) {
             try {
@@ -76,6 +82,12 @@ final class Parallel implements AutoCloseable {
         if (failure instanceof RuntimeException re) throw re;
         if (failure instanceof Error er) throw er;
         if (failure != null) throw new IllegalStateException(failure);
+    }
+
+    private static void drain(AtomicInteger next, int chunks, int chunk, int n, int slot, Range body) {
+        for (int c; (c = next.getAndIncrement()) < chunks; ) {
+            body.run(slot, c * chunk, (int) Math.min(n, (long) (c + 1) * chunk));
+        }
     }
 
     @Override

@@ -14,8 +14,9 @@ import sparsity.kernels.IntMatrix;
 
 /**
  * Products where one side is k-sparse per row. Decode and row dots split the batch rows among
- * threads; the scatter-adds split the columns of the destination, so each destination element is
- * updated by one thread in batch order: results do not depend on the thread count.
+ * threads. The outer-product scatter-add first buckets the (row, slot) pairs by latent (a stable
+ * counting sort), then splits the latents: each weight row is updated by one thread, in batch
+ * order. scatterAddRows splits the destination's columns. Results never depend on the threads.
  */
 final class SparseOps {
 
@@ -94,24 +95,35 @@ final class SparseOps {
 
     static void outerAccumulate(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
         Checks.sparse(idx, val, g, w);
+        int n = w.rows();
+        int k = idx.cols();
+        // counting sort of the (b, j) slots by latent, stable: each latent's updates stay in batch order
+        int[] start = new int[n + 1];
         for (int b = 0; b < idx.rows(); b++) {
-            for (int j = 0; j < idx.cols(); j++) Checks.slot(idx.get(b, j), w.rows());
+            for (int j = 0; j < k; j++) {
+                int i = Checks.slot(idx.segment().getAtIndex(I, b * idx.stride() + j), n);
+                if (i >= 0) start[i + 1]++;
+            }
+        }
+        for (int i = 0; i < n; i++) start[i + 1] += start[i];
+        int[] fill = start.clone();
+        int[] slots = new int[start[n]];
+        for (int b = 0; b < idx.rows(); b++) {
+            for (int j = 0; j < k; j++) {
+                int i = idx.segment().getAtIndex(I, b * idx.stride() + j);
+                if (i >= 0) slots[fill[i]++] = b * k + j;
+            }
         }
         int d = w.cols();
-        int chunks = (d + L - 1) / L;
-        par.forRange(chunks, 4, (part, from, to) -> {
-            int c0 = from * L;
-            int c1 = Math.min(d, to * L);
+        par.forRange(n, 16, (slot, from, to) -> {
             MemorySegment ws = w.segment();
             MemorySegment gs = g.segment();
-            for (int b = 0; b < idx.rows(); b++) {
-                long go = 4L * b * g.stride();
-                for (int j = 0; j < idx.cols(); j++) {
-                    int i = idx.segment().getAtIndex(I, b * idx.stride() + j);
-                    if (i < 0) continue;
-                    float v = val.segment().getAtIndex(F, b * val.stride() + j);
-                    long wo = 4L * i * w.stride();
-                    axpy(v, gs, go, ws, wo, c0, c1);
+            for (int i = from; i < to; i++) {
+                long wo = 4L * i * w.stride();
+                for (int e = start[i]; e < start[i + 1]; e++) {
+                    int b = slots[e] / k;
+                    float v = val.segment().getAtIndex(F, b * val.stride() + slots[e] % k);
+                    axpy(v, gs, 4L * b * g.stride(), ws, wo, 0, d);
                 }
             }
         });

@@ -16,11 +16,12 @@ import sparsity.kernels.IntMatrix;
  * Row-wise and batch-wide top-k with the order of {@link Checks#key} (NaN highest, ties to the
  * lower index).
  *
- * <p>Row-wise: the row's full vectors are dealt round-robin to A = ceil(k / L) vector
- * accumulators, so the A * L lanes take the maxima of A * L >= k disjoint groups. The smallest of
- * those maxima is a lower bound t on the k-th largest value. One vector pass keeps the entries
- * >= t (usually a few k), and an exact sort of those (key, index) pairs picks the k. A NaN sends
- * the row to an exact scalar path. Rows are split among threads.
+ * <p>Row-wise: the row's full vectors are dealt round-robin to 4 vector accumulators, so the
+ * 4L lanes take the maxima of 4L disjoint groups. With k <= 4L, the k-th largest of those maxima
+ * is a lower bound t on the k-th largest value (k distinct entries reach it). One vector pass
+ * keeps the entries >= t (usually under 2k), and an exact sort of those (key, index) pairs picks
+ * the k. A NaN, k > 4L or a row shorter than 4L sends the row to an exact sort of all entries.
+ * Rows are split among threads.
  *
  * <p>Batch-wide: a two-pass 16-bit radix select on the keys finds the threshold key exactly,
  * then entries above it, and the first entries equal to it in row-major order, are kept.
@@ -30,6 +31,8 @@ final class TopK {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+    /** Vector accumulators of group maxima: 4 * L groups (64 with AVX-512). */
+    private static final int GROUPS = 4;
 
     private TopK() {
     }
@@ -42,9 +45,10 @@ final class TopK {
         par.forRange(x.rows(), 32, (part, from, to) -> {
             float[] row = new float[n];
             long[] cand = new long[n];
+            float[] maxima = new float[GROUPS * L];
             for (int r = from; r < to; r++) {
                 x.copyRow(r, row, 0);
-                int c = candidates(row, n, k, cand);
+                int c = candidates(row, n, k, cand, maxima);
                 Arrays.sort(cand, 0, c);
                 for (int j = 0; j < k; j++) {
                     int col = (int) cand[j];
@@ -61,34 +65,33 @@ final class TopK {
     }
 
     /** Fills cand with rank keys of a superset of the row's top k (all entries in the worst case). */
-    private static int candidates(float[] row, int n, int k, long[] cand) {
-        int acc = (k + L - 1) / L;
+    private static int candidates(float[] row, int n, int k, long[] cand, float[] maxima) {
         int full = n / L;
-        if (full < acc || acc > 4) {
+        if (full < GROUPS || GROUPS * L < k) {
             return all(row, n, cand);
         }
         FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0, m2 = m0, m3 = m0;
         int v = 0;
-        for (; v + acc <= full; v += acc) {
+        for (; v + GROUPS <= full; v += GROUPS) {
             int o = v * L;
             m0 = m0.max(FloatVector.fromArray(S, row, o));
-            if (acc > 1) m1 = m1.max(FloatVector.fromArray(S, row, o + L));
-            if (acc > 2) m2 = m2.max(FloatVector.fromArray(S, row, o + 2 * L));
-            if (acc > 3) m3 = m3.max(FloatVector.fromArray(S, row, o + 3 * L));
+            m1 = m1.max(FloatVector.fromArray(S, row, o + L));
+            m2 = m2.max(FloatVector.fromArray(S, row, o + 2 * L));
+            m3 = m3.max(FloatVector.fromArray(S, row, o + 3 * L));
         }
-        // the leftover full vectors (fewer than acc) and the tail only add candidates, never groups
-        FloatVector mins = m0;
-        if (acc > 1) mins = mins.min(m1);
-        if (acc > 2) mins = mins.min(m2);
-        if (acc > 3) mins = mins.min(m3);
-        float t = mins.reduceLanes(VectorOperators.MIN);
-        FloatVector all = m0.max(m1).max(m2).max(m3);
-        if (Float.isNaN(all.reduceLanes(VectorOperators.MAX)) || Float.isNaN(t)) {
+        // 4L disjoint groups; the k-th largest group maximum has k entries at or above it
+        m0.intoArray(maxima, 0);
+        m1.intoArray(maxima, L);
+        m2.intoArray(maxima, 2 * L);
+        m3.intoArray(maxima, 3 * L);
+        if (Float.isNaN(m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX))) {
             return all(row, n, cand);
         }
         for (int i = v * L; i < n; i++) {
             if (Float.isNaN(row[i])) return all(row, n, cand);
         }
+        Arrays.sort(maxima);
+        float t = maxima[GROUPS * L - k];
         FloatVector tv = FloatVector.broadcast(S, t);
         int c = 0;
         int i = 0;
@@ -179,7 +182,8 @@ final class TopK {
         int parts = par.threads();
         long[][] partial = new long[parts][];
         par.forRange(x.rows(), 16, (part, from, to) -> {
-            long[] h = new long[65536];
+            if (partial[part] == null) partial[part] = new long[65536];
+            long[] h = partial[part];
             MemorySegment s = x.segment();
             for (int r = from; r < to; r++) {
                 long base = r * x.stride();
@@ -189,7 +193,6 @@ final class TopK {
                     else if (u >>> 16 == bucket) h[u & 0xffff]++;
                 }
             }
-            partial[part] = h;
         });
         long[] sum = new long[65536];
         for (long[] h : partial) {

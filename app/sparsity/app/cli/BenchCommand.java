@@ -1,0 +1,64 @@
+package sparsity.app.cli;
+
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import sparsity.kernels.bench.KernelBench;
+
+/**
+ * {@code ./workbench bench kernels [--threads 1,2] [--repeats 5]}: GFLOP/s of the matrix product
+ * and rows/s of top-k at the autoencoder shapes on this machine, one line per shape.
+ */
+@Command(name = "bench", description = "Measure this machine: `bench kernels` times the compute layer "
+        + "(matrix products, top-k, sparse products) at the sparse-autoencoder shapes; `bench capture` times captures "
+        + "on all-MiniLM-L6-v2 against plain ONNX Runtime inference, and store reads against a sequential read.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: kernels or capture.")
+    String what;
+
+    @Option(names = "--texts", defaultValue = "1000", description = "capture: sentences of the sample corpus (default ${DEFAULT-VALUE}).")
+    int texts;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "capture: alternating rounds (median reported).")
+    int rounds;
+
+    @Option(names = "--work", paramLabel = "DIR", description = "capture: folder for the temporary stores (default: a temp folder).")
+    java.nio.file.Path work;
+
+    @Option(names = "--threads", split = ",", paramLabel = "N",
+            description = "Thread counts to run (default: 1 and every processor).")
+    int[] threads;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Timed calls per shape (median reported).")
+    int repeats;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if ("capture".equals(what)) {
+            if (texts < 1 || rounds < 1) throw new UserInputException("--texts and --rounds must be at least 1");
+            java.nio.file.Path dir = work != null ? java.nio.file.Files.createDirectories(work)
+                    : java.nio.file.Files.createTempDirectory("workbench-bench");
+            sparsity.analysis.bench.CaptureBench.run(spec.commandLine().getOut(), texts, rounds, 16, dir);
+            return 0;
+        }
+        if (!"kernels".equals(what)) {
+            throw new UserInputException("unknown benchmark \"" + what + "\"; try: bench kernels, bench capture");
+        }
+        if (repeats < 1) throw new UserInputException("--repeats must be at least 1");
+        int all = Runtime.getRuntime().availableProcessors();
+        int[] t = threads != null ? threads : all == 1 ? new int[] {1} : new int[] {1, all};
+        for (int x : t) {
+            if (x < 1) throw new UserInputException("--threads must be at least 1");
+        }
+        KernelBench.run(spec.commandLine().getOut(), repeats, t);
+        return 0;
+    }
+}

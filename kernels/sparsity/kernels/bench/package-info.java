@@ -1,0 +1,2 @@
+/** Plain (non-JMH) benchmarks of the compute layer that any user can run on their machine. */
+package sparsity.kernels.bench;
