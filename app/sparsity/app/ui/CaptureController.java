@@ -65,22 +65,28 @@ final class CaptureController {
         return new CaptureDialogViewModel(m.summary(), selected, attention, out, sampleData(m), captureThreads());
     }
 
+    /** The sample data files of a model's own sample, by model file name. */
+    private static final Map<String, String> SAMPLE_NPY = Map.of(
+            SampleModels.MNIST_MLP.fileName(), "mnist-test-images.npy",
+            SampleModels.TINY_TRANSFORMER.fileName(), "tiny-transformer-eval.npy");
+
     private static CaptureDialogViewModel.SampleData sampleData(OpenModel m) {
         Path corpus = null;
-        Path mnist = null;
+        Path npy = null;
         try {
             corpus = SampleModels.corpus();
         } catch (java.io.IOException e) {
             // no corpus here: not offered
         }
-        if (m.file().getFileName().toString().equals(SampleModels.MNIST_MLP.fileName())) {
+        String data = SAMPLE_NPY.get(m.file().getFileName().toString());
+        if (data != null) {
             try {
-                mnist = SampleModels.dataFile("mnist-test-images.npy");
+                npy = SampleModels.dataFile(data);
             } catch (java.io.IOException e) {
                 // not made yet: not offered
             }
         }
-        return new CaptureDialogViewModel.SampleData(corpus, mnist);
+        return new CaptureDialogViewModel.SampleData(corpus, npy);
     }
 
     /** Opens the capture dialog for the active model (Capture menu). */

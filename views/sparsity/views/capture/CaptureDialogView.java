@@ -90,6 +90,17 @@ public class CaptureDialogView extends BorderPane {
     private Node inputSection() {
         ChoiceBox<InputKind> kind = new ChoiceBox<>(vm.inputKinds());
         kind.setId("captureInputKind");
+        kind.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(InputKind k) {
+                return vm.describe(k);
+            }
+
+            @Override
+            public InputKind fromString(String s) {
+                return null;
+            }
+        });
         kind.valueProperty().bindBidirectional(vm.inputKindProperty());
         BooleanBinding pasted = vm.inputKindProperty().isEqualTo(InputKind.PASTED);
         BooleanBinding images = vm.inputKindProperty().isEqualTo(InputKind.IMAGE_FOLDER);

@@ -70,7 +70,7 @@ public final class CaptureDialogViewModel {
     private final ReadOnlyBooleanWrapper checking = new ReadOnlyBooleanWrapper();
     private final ReadOnlyBooleanWrapper ready = new ReadOnlyBooleanWrapper();
     private final Path corpus;
-    private final Path mnist;
+    private final Path sampleNpy;
     private Task<PreparedCapture> task;
     private PreparedCapture prepared;
 
@@ -79,8 +79,8 @@ public final class CaptureDialogViewModel {
      * @param selected  the tensors chosen in the model view
      * @param attention whether the attention maps are asked for
      * @param out       the store folder proposed
-     * @param samples   the sample data files where they exist: the corpus (for text models) and
-     *                  the MNIST test images (for the MNIST sample); either may be null
+     * @param samples   the sample data files where they exist: the corpus (offered to text models)
+     *                  and the sample's own .npy (e.g. the MNIST test images); either may be null
      * @param threads   ONNX Runtime threads for the capture (0: all cores)
      * @param executor  where the mapping step runs
      */
@@ -90,7 +90,7 @@ public final class CaptureDialogViewModel {
         this.threads = threads;
         this.executor = Objects.requireNonNull(executor, "executor");
         this.corpus = samples == null ? null : samples.corpus();
-        this.mnist = samples == null ? null : samples.mnistImages();
+        this.sampleNpy = samples == null ? null : samples.npy();
         this.image = new ImageSpecFields(InputSources.imageSpecFor(model));
         tensors.setAll(selected);
         this.attention.set(attention);
@@ -103,8 +103,9 @@ public final class CaptureDialogViewModel {
         if (corpus != null && text) inputKinds.add(InputKind.SAMPLE_CORPUS);
         inputKinds.add(InputKind.IMAGE_FOLDER);
         inputKinds.add(InputKind.NPY);
-        if (mnist != null) inputKinds.add(InputKind.SAMPLE_MNIST);
-        inputKind.set(mnist != null ? InputKind.SAMPLE_MNIST : text ? InputKind.PASTED : InputKind.NPY);
+        if (sampleNpy != null) inputKinds.add(InputKind.SAMPLE_NPY);
+        inputKind.set(sampleNpy != null ? InputKind.SAMPLE_NPY : corpus != null && text && tok != null ? InputKind.SAMPLE_CORPUS
+                : text ? InputKind.PASTED : InputKind.NPY);
         List<Observable> all = new ArrayList<>(List.of(tensors, pattern, this.attention, inputKind, inputPath, pastedText,
                 tokenizer, dtype, batchSize, maxLength, this.out));
         all.addAll(image.all());
@@ -118,7 +119,17 @@ public final class CaptureDialogViewModel {
     }
 
     /** The sample data that can be one-click inputs. */
-    public record SampleData(Path corpus, Path mnistImages) {
+    public record SampleData(Path corpus, Path npy) {
+    }
+
+    /** What a kind of input reads, for the choice box, e.g. "Sample data: mnist-test-images.npy". */
+    public String describe(InputKind kind) {
+        if (kind == null) return "";
+        return switch (kind) {
+            case SAMPLE_NPY -> "Sample data: " + sampleNpy.getFileName();
+            case SAMPLE_CORPUS -> "Sample corpus: " + corpus.getFileName() + " (English sentences)";
+            default -> kind.title();
+        };
     }
 
     /** True when the model reads token ids (an int64 input). */
@@ -231,7 +242,7 @@ public final class CaptureDialogViewModel {
         Path path = switch (kind) {
             case PASTED -> null;
             case SAMPLE_CORPUS -> corpus;
-            case SAMPLE_MNIST -> mnist;
+            case SAMPLE_NPY -> sampleNpy;
             default -> blank(inputPath.get()) ? null : Path.of(inputPath.get().strip());
         };
         if (kind == InputKind.PASTED && (pastedText.get() == null || TextInputs.fromPasted(pastedText.get()).isEmpty())) {

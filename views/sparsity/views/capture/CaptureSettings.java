@@ -44,7 +44,7 @@ public record CaptureSettings(List<String> tensors, boolean attention, InputKind
     public enum InputKind {
         PASTED("Pasted text", true), TEXT_FILE("Text file (one text per line)", true),
         SAMPLE_CORPUS("Sample corpus (sentences.txt)", true), IMAGE_FOLDER("Image folder (PNG/JPEG)", false),
-        NPY(".npy file (first axis: examples)", false), SAMPLE_MNIST("MNIST test images (sample)", false);
+        NPY(".npy file (first axis: examples)", false), SAMPLE_NPY("Sample data (.npy)", false);
 
         private final String title;
         private final boolean text;
@@ -104,7 +104,7 @@ public record CaptureSettings(List<String> tensors, boolean attention, InputKind
                 if (!Files.isDirectory(inputPath)) throw new IOException(inputPath + ": no such image folder");
                 yield new InputSources.Images(inputPath, imageSpec);
             }
-            case NPY, SAMPLE_MNIST -> {
+            case NPY, SAMPLE_NPY -> {
                 if (!Files.isRegularFile(inputPath)) throw new IOException(inputPath + ": no such .npy file");
                 yield new InputSources.Tensors(inputPath);
             }

@@ -32,6 +32,7 @@ import sparsity.app.workspace.LoadedWorkspace;
 import sparsity.app.workspace.Workspaces;
 import sparsity.views.capture.CaptureDialogView;
 import sparsity.views.capture.CaptureDialogViewModel;
+import sparsity.views.capture.CaptureSettings.InputKind;
 import sparsity.views.capture.StoreView;
 import sparsity.views.export.Exporter;
 
@@ -73,6 +74,10 @@ class CaptureUiTest {
     }
 
     private OpenModel openMiniLm() throws Exception {
+        return open(SampleModels.MINILM);
+    }
+
+    private OpenModel open(SampleModels.Sample sample) throws Exception {
         WaitForAsyncUtils.asyncFx(() -> {
             try {
                 window = new MainWindow(stage, UiFixtures.configDir(tmp));
@@ -80,7 +85,7 @@ class CaptureUiTest {
                 throw new IllegalStateException(e);
             }
             stage.show();
-            window.openSample(SampleModels.MINILM);
+            window.openSample(sample);
         });
         UiFixtures.waitUntil(UiFixtures.LOAD_TIMEOUT_S, () -> window != null && window.tabs().all().size() == 1);
         return fx(() -> window.tabs().all().getFirst());
@@ -104,7 +109,10 @@ class CaptureUiTest {
         assertEquals(List.of(LAYER0), fx(() -> List.copyOf(vm.tensors())));
         String out = fx(() -> vm.outProperty().get());
         assertTrue(Path.of(out).startsWith(ws.resolve("captures")), "the store goes inside the workspace: " + out);
-        run(() -> vm.pastedTextProperty().set("hello world\nThe quick brown fox jumps over the lazy dog.\nSparse codes are neat."));
+        run(() -> {
+            vm.inputKindProperty().set(InputKind.PASTED);
+            vm.pastedTextProperty().set("hello world\nThe quick brown fox jumps over the lazy dog.\nSparse codes are neat.");
+        });
         assertTrue(fx(() -> robot.lookup("#captureStart").queryAs(Button.class).isDisabled()), "no Start before the check");
         robot.clickOn("#captureCheck");
         UiFixtures.waitUntil(UiFixtures.LOAD_TIMEOUT_S, () -> vm.readyProperty().get() || !vm.problemProperty().get().isEmpty(),
@@ -173,6 +181,7 @@ class CaptureUiTest {
         Path out = tmp.resolve("outside/long");
         run(() -> {
             vm.patternProperty().set(LAYER0);
+            vm.inputKindProperty().set(InputKind.PASTED);
             vm.pastedTextProperty().set(text);
             vm.batchSizeProperty().set("4");
             vm.outProperty().set(out.toString());
@@ -221,6 +230,7 @@ class CaptureUiTest {
         CaptureDialogView dialog = fx(() -> window.captures().openDialog(m, true));
         CaptureDialogViewModel vm = dialog.viewModel();
         run(() -> {
+            vm.inputKindProperty().set(InputKind.PASTED);
             vm.pastedTextProperty().set("The cat sat on the mat because it was tired.\nhello world");
             vm.outProperty().set(tmp.resolve("attn").toString());
             vm.check();
@@ -247,6 +257,37 @@ class CaptureUiTest {
         assertEquals("cat", head.viewModel().colLabel(2));
         assertTrue(fx(() -> view.reportItems()).stream().anyMatch(i -> i.id().startsWith("atlas-")));
         screenshot(stage.getScene().getRoot(), "capture-store-atlas.png", 1600, 1000);
+    }
+
+    @Test
+    void theMnistSampleCapturesItsTestImagesInOneClick(FxRobot robot) throws Exception {
+        OpenModel m = open(SampleModels.MNIST_MLP);
+        GraphTensor relu = m.summary().tensors().stream().filter(t -> t.producerOp().equals("Relu")).findFirst().orElseThrow();
+        run(() -> m.model().selectedTensors().setAll(relu));
+        robot.clickOn("#captureButton");
+        UiFixtures.waitUntil(20, () -> window.captures().dialogStage().isPresent());
+        CaptureDialogViewModel vm = fx(() -> ((CaptureDialogView) window.captures().dialogStage().orElseThrow().getScene().getRoot())
+                .viewModel());
+        assertEquals(InputKind.SAMPLE_NPY, fx(() -> vm.inputKindProperty().get()), "the sample's test images are the default");
+        assertEquals("Sample data: mnist-test-images.npy", fx(() -> vm.describe(InputKind.SAMPLE_NPY)));
+        run(() -> {
+            vm.outProperty().set(tmp.resolve("mnist").toString());
+            vm.batchSizeProperty().set("256");
+        });
+        robot.clickOn("#captureCheck");
+        UiFixtures.waitUntil(UiFixtures.LOAD_TIMEOUT_S, () -> vm.readyProperty().get() || !vm.problemProperty().get().isEmpty(),
+                () -> vm.problemProperty().get());
+        assertTrue(fx(() -> vm.mappingProperty().get()).contains("input float [batch, 784] <- the .npy array float [2000, 784]"), fx(() -> vm.mappingProperty().get()));
+        assertTrue(fx(() -> vm.estimateProperty().get()).startsWith("1 tensor, 2,000 examples, 0 tokens, about"));
+        robot.clickOn("#captureStart");
+        UiFixtures.waitUntil(UiFixtures.LOAD_TIMEOUT_S, () -> !window.captures().stores().isEmpty()
+                && window.captures().stores().getFirst().state() == StoreRecord.State.COMPLETE, this::describe);
+        StoreRecord r = fx(() -> window.captures().stores().getFirst());
+        assertEquals(2000, r.examples());
+        run(() -> window.captures().open(r.id()));
+        UiFixtures.waitUntil(60, () -> window.captures().tabs().view(r.id()).map(v -> v.statsOf(relu.name()).summary() != null)
+                .orElse(false), this::describe);
+        assertEquals(2000, fx(() -> window.captures().tabs().view(r.id()).orElseThrow().statsOf(relu.name()).summary().rows()));
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
