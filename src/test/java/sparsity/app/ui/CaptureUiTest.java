@@ -201,6 +201,7 @@ class CaptureUiTest {
         assertTrue(r.examples() > 0 && r.examples() < 3000, "stopped part-way: " + r.examples());
         assertEquals(r.name() + " (incomplete)", fx(() -> window.sidebar().entries("store").getFirst().label()));
         assertTrue(status().contains("cancelled after") && status().contains("incomplete"), status());
+        screenshot(stage.getScene().getRoot(), "capture-incomplete.png", 1600, 1000);
         try (ActivationStore s = ActivationStore.open(out)) {
             assertFalse(s.isComplete());
         }
@@ -288,6 +289,31 @@ class CaptureUiTest {
         UiFixtures.waitUntil(60, () -> window.captures().tabs().view(r.id()).map(v -> v.statsOf(relu.name()).summary() != null)
                 .orElse(false), this::describe);
         assertEquals(2000, fx(() -> window.captures().tabs().view(r.id()).orElseThrow().statsOf(relu.name()).summary().rows()));
+    }
+
+    @Test
+    void anImageFolderForATextModelShowsTheProblemInTheDialog(FxRobot robot) throws Exception {
+        OpenModel m = openMiniLm();
+        Path images = Files.createDirectories(tmp.resolve("digits"));
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png",
+                images.resolve("0.png").toFile());
+        run(() -> m.model().selectedTensors().setAll(tensor(m, LAYER0)));
+        robot.clickOn("#captureButton");
+        UiFixtures.waitUntil(20, () -> window.captures().dialogStage().isPresent());
+        CaptureDialogView dialog = fx(() -> (CaptureDialogView) window.captures().dialogStage().orElseThrow().getScene().getRoot());
+        CaptureDialogViewModel vm = dialog.viewModel();
+        run(() -> {
+            vm.inputKindProperty().set(InputKind.IMAGE_FOLDER);
+            vm.inputPathProperty().set(images.toString());
+        });
+        assertTrue(fx(() -> robot.lookup("#captureImageSpec").query().isVisible()), "the image spec shows for an image folder");
+        robot.clickOn("#captureCheck");
+        UiFixtures.waitUntil(UiFixtures.LOAD_TIMEOUT_S, () -> !vm.checkingProperty().get() && !vm.problemProperty().get().isEmpty());
+        javafx.scene.control.Label problem = robot.lookup("#captureProblem").queryAs(javafx.scene.control.Label.class);
+        assertTrue(fx(problem::isVisible));
+        assertTrue(fx(problem::getText).contains("input_ids"), fx(problem::getText));
+        assertTrue(fx(() -> robot.lookup("#captureStart").queryAs(Button.class).isDisabled()));
+        screenshot(fx(() -> new CaptureDialogView(vm)), "capture-dialog-problem.png", 1600, 1000);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
