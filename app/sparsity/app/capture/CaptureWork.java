@@ -68,9 +68,10 @@ public final class CaptureWork {
      * Continues an incomplete store: prepares the same inputs again (from the settings in its
      * provenance) and lets {@link Capture#resume} skip what is already there.
      *
-     * @param model the model's summary when it is at hand (an open tab), else null (read here)
+     * @param model   the model's summary when it is at hand (an open tab), else null (read here)
+     * @param threads ONNX Runtime threads (0: all cores)
      */
-    public static Outcome resume(StoreRecord r, ModelSummary model, ProgressListener progress) {
+    public static Outcome resume(StoreRecord r, ModelSummary model, int threads, ProgressListener progress) {
         try {
             CaptureSettings s = CaptureSettings.fromMap(r.provenance().settings(), r.dir());
             Path modelFile;
@@ -82,7 +83,7 @@ public final class CaptureWork {
             progress.update(-1, "Preparing the inputs again");
             InputSources.Prepared p = InputSources.prepare(m, s.source(), s.loadTokenizer(), s.batchSize(), s.maxLength(),
                     (f, msg) -> progress.update(-1, msg));
-            CaptureResult res = Capture.resume(r.dir(), p.batches().iterator(), p.stats(), progress);
+            CaptureResult res = Capture.resume(r.dir(), p.batches().iterator(), p.stats(), progress, threads);
             return new Outcome(res, false, "", probe(r.dir()));
         } catch (InterruptedException e) {
             return new Outcome(null, true, "", probe(r.dir()));

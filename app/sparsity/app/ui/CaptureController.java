@@ -156,7 +156,7 @@ final class CaptureController {
         ProgressTask<CaptureWork.Outcome> task = ProgressTask.of("Resume " + r.name(), progress -> {
             var open = model.stream().filter(s -> r.provenance().sha256() != null && r.provenance().sha256().equals(s.sha256()))
                     .findFirst().orElse(null);
-            CaptureWork.Outcome o = CaptureWork.resume(r, open, progress);
+            CaptureWork.Outcome o = CaptureWork.resume(r, open, captureThreads(), progress);
             Platform.runLater(() -> ended(r.id(), "Resumed capture", o));
             return o;
         });
