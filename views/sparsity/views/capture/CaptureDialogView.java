@@ -78,12 +78,17 @@ public class CaptureDialogView extends BorderPane {
         list.setId("captureTensors");
         list.setPrefHeight(96);
         list.setPlaceholder(new Label("No tensor chosen in the model view: give a pattern or tick attention maps"));
+        list.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
+        Button remove = new Button("Remove");
+        remove.setId("captureRemoveTensor");
+        remove.disableProperty().bind(Bindings.isEmpty(list.getSelectionModel().getSelectedItems()));
+        remove.setOnAction(e -> vm.tensors().removeAll(java.util.List.copyOf(list.getSelectionModel().getSelectedItems())));
         TextField pattern = field("capturePattern", vm.patternProperty(), "a name, a glob (/encoder/layer.*/output/*) or re:regex");
         CheckBox attention = new CheckBox("All attention maps (Softmax of every layer, [batch, head, query, key])");
         attention.setId("captureAttention");
         attention.selectedProperty().bindBidirectional(vm.attentionProperty());
         GridPane g = grid();
-        g.addRow(0, new Label("Pattern"), pattern);
+        g.addRow(0, new Label("Pattern"), pattern, remove);
         return section("Tensors", list, g, attention);
     }
 

@@ -193,6 +193,9 @@ class CaptureUiTest {
         UiFixtures.waitUntil(120, () -> job.task().getMessage().contains("rows/s"), () -> job.task().getMessage());
         String message = fx(() -> job.task().getMessage());
         assertTrue(message.matches(".*examples, .* rows, .* rows/s, ETA \\d+:\\d\\d"), message);
+        long t0 = System.nanoTime();
+        fx(() -> window.sidebar().entries("store").size());
+        assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "the FX thread answers while the capture runs");
         assertEquals(List.of(window.captures().stores().getFirst().name() + " (capturing\u2026)"),
                 fx(() -> window.sidebar().entries("store").stream().map(SidebarEntry::label).toList()));
         run(job::cancel);
