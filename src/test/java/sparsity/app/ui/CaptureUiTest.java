@@ -196,6 +196,7 @@ class CaptureUiTest {
         long t0 = System.nanoTime();
         fx(() -> window.sidebar().entries("store").size());
         assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "the FX thread answers while the capture runs");
+        screenshot(stage.getScene().getRoot(), "capture-running.png", 1600, 1000);
         assertEquals(List.of(window.captures().stores().getFirst().name() + " (capturing\u2026)"),
                 fx(() -> window.sidebar().entries("store").stream().map(SidebarEntry::label).toList()));
         run(job::cancel);

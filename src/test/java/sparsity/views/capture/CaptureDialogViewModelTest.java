@@ -166,6 +166,23 @@ class CaptureDialogViewModelTest {
     }
 
     @Test
+    void theTinyTransformersEvaluationIdsAreAOneClickInputForItsAttentionMaps() throws Exception {
+        ModelSummary tiny = OnnxModels.summarize(SampleModels.path(SampleModels.TINY_TRANSFORMER), ProgressListener.NONE);
+        Path eval = SampleModels.dataFile("tiny-transformer-eval.npy");
+        CaptureDialogViewModel vm = onFx(() -> new CaptureDialogViewModel(tiny, List.of(), true, tmp.resolve("tiny"),
+                new CaptureDialogViewModel.SampleData(null, eval), 1));
+        assertEquals(InputKind.SAMPLE_NPY, onFx(() -> vm.inputKindProperty().get()));
+        assertFalse(onFx(() -> vm.inputKinds().contains(InputKind.SAMPLE_CORPUS)), "no corpus given");
+        check(vm);
+        assertEquals("", onFx(() -> vm.problemProperty().get()));
+        assertTrue(onFx(() -> vm.mappingProperty().get()).contains("token ids of tiny-transformer-eval.npy [64, 41]"),
+                onFx(() -> vm.mappingProperty().get()));
+        assertTrue(onFx(() -> vm.estimateProperty().get()).startsWith("2 tensors, 64 examples, 2,624 tokens"),
+                onFx(() -> vm.estimateProperty().get()));
+        onFx(vm::take).close();
+    }
+
+    @Test
     void invalidFieldsAndAMissingTokenizerAreProblemsNotCrashes() throws Exception {
         CaptureDialogViewModel vm = vm(List.of(LAYER0));
         onFx(() -> {
