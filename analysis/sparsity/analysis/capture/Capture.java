@@ -61,11 +61,13 @@ public final class Capture implements AutoCloseable {
     private final List<String> modelInputs;
     private final OrtSession.SessionOptions options;
     private final OrtSession session;
+    private final String modelSha256;
     private CapturePlan plan;
 
-    private Capture(CaptureSpec spec, ModelProto model, List<String> names, Map<String, String> labels, int threads)
+    private Capture(CaptureSpec spec, ModelProto model, String sha256, List<String> names, Map<String, String> labels, int threads)
             throws OrtException {
         this.spec = spec;
+        this.modelSha256 = sha256;
         this.modelFile = spec.model();
         this.names = List.copyOf(names);
         this.labels = Map.copyOf(labels);
@@ -96,6 +98,12 @@ public final class Capture implements AutoCloseable {
      */
     public static Capture open(CaptureSpec spec, int threads) throws ModelLoadException, OrtException, CaptureException {
         ModelProto model = OnnxModels.read(spec.model());
+        String sha256;
+        try {
+            sha256 = OnnxModels.sha256(spec.model());
+        } catch (IOException e) {
+            throw new ModelLoadException(spec.model(), "cannot be read (" + e.getMessage() + ")", e);
+        }
         Map<String, String> labels = new LinkedHashMap<>();
         try {
             if (!spec.tensors().isEmpty()) {
@@ -109,7 +117,7 @@ public final class Capture implements AutoCloseable {
             if (points.isEmpty()) throw new CaptureException("no attention maps found in " + spec.model().getFileName());
             for (AttentionFinder.AttentionPoint p : points) labels.put(p.tensorName(), p.label());
         }
-        return new Capture(spec, model, new ArrayList<>(labels.keySet()), labels, threads);
+        return new Capture(spec, model, sha256, new ArrayList<>(labels.keySet()), labels, threads);
     }
 
     /** The tensors that will be captured, in store order. */
@@ -151,7 +159,7 @@ public final class Capture implements AutoCloseable {
                 throw ortFailure(e);
             }
         }
-        StoreHeader header = StoreHeader.of(modelFile, OnnxModels.sha256(modelFile), spec.dtype(), spec.source());
+        StoreHeader header = StoreHeader.of(modelFile, modelSha256, spec.dtype(), spec.source());
         try (StoreWriter w = StoreWriter.create(spec.out(), header, plan.tensors(), plan.estimatedBytes())) {
             Iterator<InputBatch> all = prepend(first, batches);
             return loop(w, all, plan.stats(), progress);
@@ -185,7 +193,7 @@ public final class Capture implements AutoCloseable {
             Map<String, String> labels = new HashMap<>();
             w.tensors().forEach(t -> labels.put(t.name(), t.label()));
             CaptureSpec spec = new CaptureSpec(h.modelFile(), names, false, h.dtype(), store, h.source());
-            try (Capture c = new Capture(spec, OnnxModels.read(h.modelFile()), names, labels, threads)) {
+            try (Capture c = new Capture(spec, OnnxModels.read(h.modelFile()), h.modelSha256(), names, labels, threads)) {
                 c.plan = CapturePlan.of(w.tensors(), stats, h.dtype());
                 int skip = w.committedExamples();
                 List<InputBatch> rest = new ArrayList<>();
