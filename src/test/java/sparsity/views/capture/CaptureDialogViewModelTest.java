@@ -183,6 +183,34 @@ class CaptureDialogViewModelTest {
     }
 
     @Test
+    void aTextFileIsReadOneTextPerLineAndAFloatArrayDoesNotFitATextModel() throws Exception {
+        Path texts = Files.writeString(tmp.resolve("texts.txt"), "hello world\n\nsecond line here\n");
+        CaptureDialogViewModel vm = vm(List.of(LAYER0));
+        onFx(() -> {
+            vm.inputKindProperty().set(InputKind.TEXT_FILE);
+            vm.inputPathProperty().set(texts.toString());
+            return null;
+        });
+        check(vm);
+        assertTrue(onFx(() -> vm.mappingProperty().get()).contains("2 texts from " + texts), onFx(() -> vm.mappingProperty().get()));
+        assertTrue(onFx(() -> vm.readyProperty().get()));
+        onFx(vm::take).close();
+
+        Path npy = tmp.resolve("rows.npy");
+        try (var w = sparsity.analysis.input.NpyWriter.create(npy, sparsity.analysis.input.Npy.DType.FLOAT32, 2, 3)) {
+            w.writeFloats(new float[6], 0, 6);
+        }
+        onFx(() -> {
+            vm.inputKindProperty().set(InputKind.NPY);
+            vm.inputPathProperty().set(npy.toString());
+            return null;
+        });
+        check(vm);
+        assertFalse(onFx(() -> vm.problemProperty().get()).isEmpty());
+        assertFalse(onFx(() -> vm.readyProperty().get()));
+    }
+
+    @Test
     void invalidFieldsAndAMissingTokenizerAreProblemsNotCrashes() throws Exception {
         CaptureDialogViewModel vm = vm(List.of(LAYER0));
         onFx(() -> {
