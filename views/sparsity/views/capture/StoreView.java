@@ -34,8 +34,9 @@ import sparsity.views.stats.ActivationStatsViewModel;
  * One activation store: a header (status, examples, tokens, dtype, inputs, model) and a tab per
  * captured tensor with its {@link ActivationStatsView} (statistics computed in the background
  * when the tab is first shown, from the store's memory-mapped rows), plus, when the store holds
- * attention maps, an atlas of the first example's heads of all layers; clicking a head opens it
- * as a {@link HeatmapView} with the tokens on both axes. {@link #close()} unmaps the store.
+ * attention maps, an atlas of the heads of all layers for one example (the first at first, any
+ * other by its number); clicking a head opens it as a {@link HeatmapView} with the tokens on both
+ * axes. {@link #close()} unmaps the store.
  */
 public class StoreView extends BorderPane {
 
@@ -141,10 +142,15 @@ public class StoreView extends BorderPane {
     }
 
     private void loadAtlas(Tab tab) {
+        loadAtlas(tab, 0);
+    }
+
+    /** Reads the maps of one example in the background and shows its atlas with an example chooser. */
+    private void loadAtlas(Tab tab, int example) {
         Task<StoreAtlas> t = new Task<>() {
             @Override
             protected StoreAtlas call() {
-                return StoreAtlas.of(store, 0, name + ", example 0");
+                return StoreAtlas.of(store, example, name + ", example " + example);
             }
         };
         t.setOnSucceeded(e -> {
@@ -157,13 +163,33 @@ public class StoreView extends BorderPane {
             SplitPane split = new SplitPane(atlasView, head);
             split.setOrientation(Orientation.HORIZONTAL);
             split.setDividerPositions(0.55);
-            tab.setContent(split);
+            BorderPane pane = new BorderPane(split);
+            pane.setTop(exampleBar(tab, example));
+            tab.setContent(pane);
         });
         t.setOnFailed(e -> tab.setContent(new StackPane(new Label("Could not read the attention maps: "
                 + t.getException().getMessage()))));
         Thread th = new Thread(t, "store-atlas");
         th.setDaemon(true);
         th.start();
+    }
+
+    private Node exampleBar(Tab tab, int example) {
+        javafx.scene.control.Spinner<Integer> chooser = new javafx.scene.control.Spinner<>(0, Math.max(0, store.examples() - 1), example);
+        chooser.setId("storeAtlasExample");
+        chooser.setEditable(true);
+        chooser.setPrefWidth(100);
+        chooser.valueProperty().addListener((o, was, now) -> {
+            if (now != null && now != example) loadAtlas(tab, now);
+        });
+        String text = store.exampleName(example);
+        Label what = new Label(text == null ? "" : text.length() > 160 ? text.substring(0, 160) + "\u2026" : text);
+        what.setStyle("-fx-text-fill: #555555;");
+        javafx.scene.layout.HBox bar = new javafx.scene.layout.HBox(8, new Label("Example"), chooser,
+                new Label(String.format(Locale.ROOT, "of %,d:", store.examples())), what);
+        bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(4, 8, 4, 8));
+        return bar;
     }
 
     private Node headView(int layer, int head) {

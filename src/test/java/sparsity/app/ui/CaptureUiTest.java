@@ -262,6 +262,12 @@ class CaptureUiTest {
         assertEquals("cat", head.viewModel().colLabel(2));
         assertTrue(fx(() -> view.reportItems()).stream().anyMatch(i -> i.id().startsWith("atlas-")));
         screenshot(stage.getScene().getRoot(), "capture-store-atlas.png", 1600, 1000);
+
+        // the second example ("hello world": 4 tokens) by its number
+        var first = fx(view::atlasView);
+        run(() -> robot.lookup("#storeAtlasExample").queryAs(javafx.scene.control.Spinner.class).increment());
+        UiFixtures.waitUntil(60, () -> view.atlasView() != first && view.atlasView().readyProperty().get());
+        assertEquals(4, fx(() -> view.atlasView().model().head(0, 0).rows()));
     }
 
     @Test
