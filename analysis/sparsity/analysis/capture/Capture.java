@@ -174,6 +174,16 @@ public final class Capture implements AutoCloseable {
      */
     public static CaptureResult resume(Path store, Iterator<InputBatch> batches, InputStats stats, ProgressListener progress)
             throws IOException, CaptureException, InterruptedException, OrtException, ModelLoadException {
+        return resume(store, batches, stats, progress, 0);
+    }
+
+    /**
+     * {@link #resume(Path, Iterator, InputStats, ProgressListener)} with ONNX Runtime limited to
+     * {@code threads} threads (0: all cores), as {@link #open(CaptureSpec, int)}.
+     */
+    public static CaptureResult resume(Path store, Iterator<InputBatch> batches, InputStats stats, ProgressListener progress,
+                                       int threads)
+            throws IOException, CaptureException, InterruptedException, OrtException, ModelLoadException {
         try (StoreWriter w = StoreWriter.resume(store)) {
             StoreHeader h = w.header();
             if (!OnnxModels.sha256(h.modelFile()).equals(h.modelSha256())) {
@@ -183,7 +193,7 @@ public final class Capture implements AutoCloseable {
             Map<String, String> labels = new HashMap<>();
             w.tensors().forEach(t -> labels.put(t.name(), t.label()));
             CaptureSpec spec = new CaptureSpec(h.modelFile(), names, false, h.dtype(), store, h.source());
-            try (Capture c = new Capture(spec, OnnxModels.read(h.modelFile()), h.modelSha256(), names, labels, 0)) {
+            try (Capture c = new Capture(spec, OnnxModels.read(h.modelFile()), h.modelSha256(), names, labels, threads)) {
                 c.plan = CapturePlan.of(w.tensors(), stats, h.dtype());
                 int skip = w.committedExamples();
                 List<InputBatch> rest = new ArrayList<>();

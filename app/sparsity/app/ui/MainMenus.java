@@ -18,7 +18,7 @@ final class MainMenus {
     }
 
     static MenuBar build(MainWindow w) {
-        MenuBar bar = new MenuBar(fileMenu(w), viewMenu(w), helpMenu(w));
+        MenuBar bar = new MenuBar(fileMenu(w), viewMenu(w), captureMenu(w), helpMenu(w));
         bar.setId("menuBar");
         return bar;
     }
@@ -94,6 +94,22 @@ final class MainMenus {
         clearErrors.setOnAction(e -> w.clearErrors());
         view.getItems().addAll(sidebar, closeTab, clearErrors);
         return view;
+    }
+
+    private static Menu captureMenu(MainWindow w) {
+        Menu capture = new Menu("_Capture");
+        capture.setId("captureMenu");
+        MenuItem tensors = item("Capture selected tensors...", "captureItem", "Shortcut+Shift+C");
+        tensors.setOnAction(e -> w.captures().openDialogForActive(false));
+        MenuItem attention = item("Capture attention maps...", "captureAttentionItem", null);
+        attention.setOnAction(e -> w.captures().openDialogForActive(true));
+        capture.setOnShowing(e -> {
+            var m = w.tabs().active();
+            tensors.setDisable(m.isEmpty());
+            attention.setDisable(m.isEmpty() || !CaptureToolbar.hasSoftmax(m.get()));
+        });
+        capture.getItems().addAll(tensors, attention);
+        return capture;
     }
 
     private static Menu helpMenu(MainWindow w) {

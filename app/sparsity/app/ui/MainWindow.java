@@ -53,6 +53,7 @@ public final class MainWindow implements ModelLoader.Host {
     private final ModelLoader loader = new ModelLoader(this);
     private final WorkspaceController workspace;
     private final ReportExporter reports;
+    private final CaptureController captures;
     private final List<Consumer<OpenModel>> openListeners = new ArrayList<>();
     private final List<Consumer<String>> errorListeners = new ArrayList<>();
     private final SplitPane split;
@@ -68,6 +69,7 @@ public final class MainWindow implements ModelLoader.Host {
         this.recent = RecentModels.load(configDir);
         this.workspace = new WorkspaceController(this);
         this.reports = new ReportExporter(this);
+        this.captures = new CaptureController(this);
         jobs.setStatusSink(this::status);
         jobs.setFailureHandler((job, error) -> error(JobManager.describe(error)));
         ExportActions.setOnExported(path -> status("Exported " + path.toAbsolutePath()));
@@ -104,9 +106,12 @@ public final class MainWindow implements ModelLoader.Host {
             status("Closed " + m.displayName());
         });
         sidebar.setOnSelect(e -> {
+            if ("store".equals(e.kind())) captures.open(e.id());
             if (!"model".equals(e.kind())) return;
             tabs.byKey(e.id()).ifPresentOrElse(tabs::select, () -> workspace.openArtifact(e.id()));
         });
+        sidebar.setContextMenus(captures::contextMenu);
+        tabs.setToolbar(m -> CaptureToolbar.of(m, captures));
 
         stage.setTitle(TITLE);
         stage.setScene(scene);
@@ -276,13 +281,21 @@ public final class MainWindow implements ModelLoader.Host {
         return sidebar;
     }
 
+    CaptureController captures() {
+        return captures;
+    }
+
+    StatusBar statusBar() {
+        return statusBar;
+    }
+
     Stage stage() {
         return stage;
     }
 
     /** File > Export report...: asks for a folder, then writes the report as a job. */
     void exportReportDialog() {
-        if (tabs.all().isEmpty()) {
+        if (tabs.all().isEmpty() && captures.tabs().reportItems().isEmpty()) {
             status("Nothing to report: open a model first");
             return;
         }

@@ -23,6 +23,7 @@ final class ModelTabs {
     private final List<OpenModel> open = new ArrayList<>();
     private Consumer<OpenModel> onClosed = m -> { };
     private Consumer<Optional<OpenModel>> onActiveChanged = m -> { };
+    private java.util.function.Function<OpenModel, javafx.scene.Node> toolbar = m -> null;
 
     ModelTabs() {
         tabs.setId("centerTabs");
@@ -42,6 +43,11 @@ final class ModelTabs {
         onActiveChanged = handler;
     }
 
+    /** A bar shown above each model's view (e.g. the capture buttons); null for none. */
+    void setToolbar(java.util.function.Function<OpenModel, javafx.scene.Node> factory) {
+        toolbar = factory;
+    }
+
     /** Opens a tab for a loaded model and selects it. */
     OpenModel add(Path file, ModelViewModel vm) {
         ModelSummary summary = vm.summary();
@@ -52,7 +58,9 @@ final class ModelTabs {
         tab.setId("modelTab-" + FxIds.safe(m.displayName()));
         tab.setTooltip(new Tooltip(file.toAbsolutePath().toString()));
         tab.setUserData(m);
-        tab.setContent(new ModelView(vm));
+        ModelView view = new ModelView(vm);
+        javafx.scene.Node bar = toolbar.apply(m);
+        tab.setContent(bar == null ? view : new javafx.scene.layout.BorderPane(view, bar, null, null, null));
         tab.setOnClosed(e -> closed(m));
         open.add(m);
         tabs.getTabs().add(tab);

@@ -31,12 +31,14 @@ final class ReportExporter {
     /** Writes the report of the open models into a folder; empty when no model is open. */
     Optional<JobManager.Job> export(Path dir) {
         List<OpenModel> open = window.tabs().all();
-        if (open.isEmpty()) {
+        List<ReportItem> captureItems = window.captures().tabs().reportItems();
+        if (open.isEmpty() && captureItems.isEmpty()) {
             window.status("Nothing to report: open a model first");
             return Optional.empty();
         }
         List<ModelSummary> models = open.stream().map(OpenModel::summary).toList();
-        String title = "Sparsity Workbench report — " + String.join(", ", open.stream().map(OpenModel::displayName).toList());
+        String title = "Sparsity Workbench report — " + (open.isEmpty() ? "captures"
+                : String.join(", ", open.stream().map(OpenModel::displayName).toList()));
         WorkspaceSnapshot snapshot = window.workspace().snapshot();
         ProgressTask<Path> task = ProgressTask.of("Export report", progress -> {
             List<ReportItem> items = new ArrayList<>();
@@ -51,6 +53,7 @@ final class ReportExporter {
                 items.addAll(ModelReport.items(s));
                 if (Thread.interrupted()) throw new InterruptedException();
             }
+            items.addAll(captureItems);
             progress.update(0.5, "Writing " + items.size() + " items into " + dir);
             Files.createDirectories(dir);
             Path index = ReportWriter.write(title, items, dir);

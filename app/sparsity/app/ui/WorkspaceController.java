@@ -72,6 +72,11 @@ final class WorkspaceController {
 
     /** What the window holds now, as a workspace (FX thread). */
     WorkspaceSnapshot snapshot() {
+        return snapshot(dir);
+    }
+
+    /** As {@link #snapshot()}, with store paths relative to {@code folder} (the folder it is saved into). */
+    private WorkspaceSnapshot snapshot(Path folder) {
         List<WorkspaceSnapshot.ModelEntry> models = new ArrayList<>();
         for (OpenModel m : window.tabs().all()) {
             List<String> selected = m.model().selectedTensors().stream().map(GraphTensor::name).toList();
@@ -87,12 +92,19 @@ final class WorkspaceController {
                 if (entry.missing()) missing.add(a.id());
             });
         }
+        others.addAll(window.captures().artifacts(folder));
+        missing.addAll(window.captures().missingIds());
         return new WorkspaceSnapshot(dir, models, activeKey, others, missing);
     }
 
     /** Writes the workspace into a folder as a job. */
     JobManager.Job saveTo(Path target) {
-        WorkspaceSnapshot snapshot = snapshot();
+        return saveTo(target, null);
+    }
+
+    /** As {@link #saveTo(Path)}; {@code before} (e.g. what was just captured) leads the status line. */
+    JobManager.Job saveTo(Path target, String before) {
+        WorkspaceSnapshot snapshot = snapshot(target);
         ProgressTask<Map<String, Artifact>> task = ProgressTask.of("Save workspace", progress -> {
             progress.update(0.1, "Recording provenance");
             WorkspaceSnapshot.Built built = snapshot.build();
@@ -104,8 +116,8 @@ final class WorkspaceController {
         task.setOnSucceeded(e -> {
             dir = target;
             modelArtifacts.putAll(task.getValue());
-            window.status("Saved workspace to " + target.toAbsolutePath() + " (" + count + " model"
-                    + (count == 1 ? "" : "s") + ")");
+            window.status((before == null ? "" : before + " \u2014 ") + "Saved workspace to " + target.toAbsolutePath()
+                    + " (" + count + " model" + (count == 1 ? "" : "s") + ")");
         });
         return window.jobs().submit("Save workspace", task);
     }
@@ -147,6 +159,7 @@ final class WorkspaceController {
     private void restore(Opened opened) {
         LoadedWorkspace ws = opened.workspace();
         window.tabs().closeAll();
+        window.captures().clear();
         window.sidebar().clear();
         modelArtifacts.clear();
         otherArtifacts.clear();
@@ -156,7 +169,9 @@ final class WorkspaceController {
 
         Selection sel = ws.state().selection();
         Set<String> open = new HashSet<>(sel.openArtifactIds());
+        window.captures().restore(ws.dir(), ws.state().artifacts().stream().filter(a -> Artifact.STORE.equals(a.kind())).toList());
         for (Artifact a : ws.state().artifacts()) {
+            if (Artifact.STORE.equals(a.kind())) continue; // the captures list them
             boolean missing = ws.isMissing(a) || (Artifact.MODEL.equals(a.kind()) && !opened.modelFiles().containsKey(a.id()));
             boolean loads = Artifact.MODEL.equals(a.kind()) && !missing && open.contains(a.id());
             if (!loads) keepUnopened(a, missing); // the loaded ones are listed once their tab is there

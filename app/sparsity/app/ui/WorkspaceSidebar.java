@@ -34,6 +34,7 @@ final class WorkspaceSidebar {
     private final TreeView<SidebarEntry> tree = new TreeView<>();
     private final Map<String, TreeItem<SidebarEntry>> headings = new LinkedHashMap<>();
     private Consumer<SidebarEntry> onSelect = e -> { };
+    private java.util.function.Function<SidebarEntry, javafx.scene.control.ContextMenu> contextMenus = e -> null;
     private boolean selecting;
 
     WorkspaceSidebar() {
@@ -48,7 +49,7 @@ final class WorkspaceSidebar {
         }
         tree.setRoot(root);
         tree.setShowRoot(false);
-        tree.setCellFactory(tv -> new EntryCell());
+        tree.setCellFactory(tv -> new EntryCell(this));
         tree.getSelectionModel().selectedItemProperty().addListener((obs, old, item) -> {
             if (!selecting && item != null && !item.getValue().isHeading()) onSelect.accept(item.getValue());
         });
@@ -61,6 +62,11 @@ final class WorkspaceSidebar {
     /** Called when the user selects an artifact line. */
     void setOnSelect(Consumer<SidebarEntry> handler) {
         onSelect = handler;
+    }
+
+    /** Gives an artifact line its context menu (null: none), e.g. Resume and Delete for a store. */
+    void setContextMenus(java.util.function.Function<SidebarEntry, javafx.scene.control.ContextMenu> factory) {
+        contextMenus = factory;
     }
 
     /** Adds an artifact, or replaces the line with the same id. Unknown kinds go under Data. */
@@ -118,6 +124,12 @@ final class WorkspaceSidebar {
     }
 
     private static final class EntryCell extends TreeCell<SidebarEntry> {
+        private final WorkspaceSidebar sidebar;
+
+        EntryCell(WorkspaceSidebar sidebar) {
+            this.sidebar = sidebar;
+        }
+
         @Override
         protected void updateItem(SidebarEntry item, boolean empty) {
             super.updateItem(item, empty);
@@ -126,8 +138,10 @@ final class WorkspaceSidebar {
             if (empty || item == null) {
                 setText(null);
                 setTooltip(null);
+                setContextMenu(null);
                 return;
             }
+            setContextMenu(item.isHeading() ? null : sidebar.contextMenus.apply(item));
             setText(item.label());
             setTooltip(item.tooltip() == null ? null : new Tooltip(item.tooltip()));
             if (item.isHeading()) {
@@ -136,6 +150,8 @@ final class WorkspaceSidebar {
             } else if (item.missing()) {
                 getStyleClass().add("missing-artifact");
                 setStyle("-fx-text-fill: #999999; -fx-font-style: italic;");
+            } else if (item.label().endsWith("(incomplete)")) {
+                setStyle("-fx-text-fill: #b35c00;");
             }
         }
     }
