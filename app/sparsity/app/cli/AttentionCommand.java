@@ -36,11 +36,9 @@ import sparsity.analysis.store.DType;
 import sparsity.analysis.store.StoredTensor;
 import sparsity.attention.HeadAnalysis;
 import sparsity.attention.metrics.HeadMetrics;
-import sparsity.attention.metrics.Stat;
 import sparsity.views.attention.AtlasImages;
 import sparsity.views.attention.AtlasModel;
 import sparsity.views.export.Exporter;
-import sparsity.views.export.TableData;
 
 /**
  * {@code ./workbench attention --model M --input FILE --out DIR}: captures every attention map,
@@ -100,7 +98,7 @@ final class AttentionCommand implements Callable<Integer> {
             try (ActivationStore s = ActivationStore.open(store)) {
                 List<HeadAnalysis.HeadReport> heads = HeadAnalysis.analyze(s, HeadMetrics.Settings.defaults(), budget, layout,
                         ProgressListener.NONE);
-                Exporter.writeCsv(table(heads), out.resolve("heads.csv"));
+                Exporter.writeCsv(sparsity.app.report.AttentionTables.heads(heads), out.resolve("heads.csv"));
                 Files.writeString(out.resolve("patterns.json"), JsonWriter.pretty(patterns(heads)), StandardCharsets.UTF_8);
                 ImageIO.write(AtlasImages.render(atlas(s, heads, summary), 96, true), "png", out.resolve("atlas.png").toFile());
                 o.printf(Locale.ROOT, "analyzed %d layers x %d heads over %d examples (%s)%n", heads.getLast().layer() + 1,
@@ -122,27 +120,6 @@ final class AttentionCommand implements Callable<Integer> {
             if (ActivationStore.isStore(store)) ActivationStore.delete(store);
         }
         return 0;
-    }
-
-    static TableData table(List<HeadAnalysis.HeadReport> heads) {
-        List<String> cols = new ArrayList<>(List.of("layer", "layer_label", "head", "label", "entropy", "entropy_sd", "norm_entropy",
-                "norm_entropy_sd", "density_0.9", "density_0.95", "density_0.99", "sparsity_0.9"));
-        HeadMetrics.Settings st = heads.getFirst().metrics().settings();
-        for (double r : st.recallDensities()) cols.add("recall@" + r);
-        cols.addAll(List.of("sink", "previous_token", "local", "induction", "pattern", "vertical_size", "slash_size", "pattern_score"));
-        List<List<String>> rows = new ArrayList<>();
-        for (HeadAnalysis.HeadReport h : heads) {
-            HeadMetrics.Result m = h.metrics();
-            List<String> row = new ArrayList<>(List.of("" + h.layer(), h.layerLabel(), "" + h.head(), h.label(), f(m.entropy().mean()),
-                    f(m.entropy().std()), f(m.normalizedEntropy().mean()), f(m.normalizedEntropy().std()), f(m.coverageAt(0.9).mean()),
-                    f(m.coverageAt(0.95).mean()), f(m.coverageAt(0.99).mean()), f(1 - m.coverageAt(0.9).mean())));
-            for (Stat s : m.recall()) row.add(f(s.mean()));
-            row.addAll(List.of(f(m.sink().mean()), f(m.previousToken().mean()), f(m.local().mean()),
-                    m.induction().n() > 0 ? f(m.induction().mean()) : "", h.pattern().best().pattern(),
-                    "" + h.pattern().best().verticalSize(), "" + h.pattern().best().slashSize(), f(h.pattern().best().score())));
-            rows.add(row);
-        }
-        return new TableData("Attention heads", cols, rows);
     }
 
     /** MInference's layout: one object per layer, head index to [pattern, vertical_size, slash_size, score]. */

@@ -14,6 +14,16 @@ import sparsity.analysis.onnx.OnnxModels;
 import sparsity.app.workspace.Artifact;
 import sparsity.app.workspace.LoadedWorkspace;
 import sparsity.app.workspace.Workspaces;
+import sparsity.app.capture.StoreArtifacts;
+import sparsity.analysis.stats.ActivationStats;
+import sparsity.analysis.stats.ActivationSummary;
+import sparsity.analysis.store.ActivationStore;
+import sparsity.analysis.store.StoredTensor;
+import sparsity.attention.HeadAnalysis;
+import sparsity.attention.metrics.HeadMetrics;
+import sparsity.views.attention.AtlasImages;
+import sparsity.views.capture.StoreAtlas;
+import sparsity.views.stats.ActivationStatsReport;
 import sparsity.views.export.TableData;
 import sparsity.views.model.ModelReport;
 import sparsity.views.report.ReportItem;
@@ -69,7 +79,52 @@ public final class WorkspaceReport {
                 warnings.add(e.getMessage() + "; left out of the report");
             }
         }
+        for (Artifact a : ws.state().artifacts()) {
+            if (!Artifact.STORE.equals(a.kind())) continue;
+            Optional<Path> dir = StoreArtifacts.fromArtifact(ws.dir(), a).map(r -> r.dir());
+            if (dir.isEmpty() || !ActivationStore.isStore(dir.get())) {
+                warnings.add("store '" + a.name() + "' is missing; left out of the report");
+                continue;
+            }
+            try {
+                items.addAll(storeItems(a.name(), dir.get()));
+            } catch (java.io.IOException | RuntimeException e) {
+                warnings.add("store '" + a.name() + "': " + e.getMessage() + "; left out of the report");
+            }
+        }
         progress.update(1, "Report items ready");
         return items;
+    }
+
+    /**
+     * A store's report items: the statistics of every tensor of rows, and for attention maps the
+     * per-head metrics table and the atlas of the first example.
+     */
+    public static List<ReportItem> storeItems(String name, Path dir) throws java.io.IOException, InterruptedException {
+        List<ReportItem> out = new ArrayList<>();
+        try (ActivationStore s = ActivationStore.open(dir)) {
+            Map<String, String> prov = new LinkedHashMap<>();
+            prov.put("store", dir.toAbsolutePath().toString());
+            prov.put("model", String.valueOf(s.header().modelFile()));
+            prov.put("model sha256", s.header().modelSha256());
+            prov.put("inputs", s.header().source());
+            prov.put("status", s.isComplete() ? "complete" : "incomplete");
+            for (StoredTensor t : s.tensors()) {
+                if (t.isAttention()) continue;
+                ActivationSummary sum = ActivationStats.compute(t.rowSource(4096), ActivationStats.Settings.defaults(), ProgressListener.NONE);
+                for (ReportItem i : ActivationStatsReport.items(sum, t.name(), prov)) {
+                    out.add(new ReportItem(name + "-" + i.id(), i.title(), "Store " + name, i.provenance(), i.image(), i.table()));
+                }
+            }
+            if (s.tensors().stream().anyMatch(StoredTensor::isAttention)) {
+                List<HeadAnalysis.HeadReport> heads = HeadAnalysis.analyze(s, HeadMetrics.Settings.defaults(), 0.1, null, ProgressListener.NONE);
+                out.add(new ReportItem(name + "-attention-heads", "Attention heads: metrics and patterns", "Store " + name, prov, null,
+                        AttentionTables.heads(heads)));
+                StoreAtlas atlas = StoreAtlas.of(s, 0, name + ", example 0");
+                out.add(new ReportItem(name + "-attention-atlas", "Attention atlas, example 0", "Store " + name, prov,
+                        AtlasImages.imageSource(atlas.atlas(), true), null));
+            }
+        }
+        return out;
     }
 }

@@ -51,6 +51,25 @@ class ReportCommandTest {
     }
 
     @Test
+    void storesOfTheWorkspaceJoinTheReport() throws Exception {
+        Path ws = tmp.resolve("ws2");
+        Path texts = java.nio.file.Files.write(tmp.resolve("t.txt"), List.of("hello world", "a second sentence"));
+        InspectCommandTest.Run cap = cli("capture", "--model", "all-minilm-l6-v2", "--input", texts.toString(), "--tensors",
+                "/encoder/layer.1/output/LayerNorm/Add_1_output_0", "--attention", "--out", ws.resolve("captures/s1").toString());
+        assertEquals(0, cap.status(), cap.err());
+        Artifact store = new Artifact("s1", Artifact.STORE, "s1", "captures/s1",
+                new Provenance("sample:all-minilm-l6-v2", null, Map.of(), "2026-11-22T12:00:00Z", "0.1.0"));
+        Workspaces.save(ws, new WorkspaceState(1, "x", "t", List.of(store), Selection.empty()));
+        Path out = tmp.resolve("report2");
+        InspectCommandTest.Run r = cli("report", ws.toString(), "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        String html = Files.readString(out.resolve("index.html"));
+        assertTrue(html.contains("Store s1"), "the store has its section");
+        assertTrue(html.contains("Attention heads: metrics and patterns"), html);
+        assertTrue(Files.readAllLines(out.resolve("s1-attention-heads.csv")).size() == 1 + 6 * 12, "one row per head");
+    }
+
+    @Test
     void notAWorkspaceExitsTwo() {
         InspectCommandTest.Run r = cli("report", tmp.toString(), "--out", tmp.resolve("o").toString());
         assertEquals(2, r.status());
