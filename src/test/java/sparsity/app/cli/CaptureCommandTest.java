@@ -194,6 +194,36 @@ class CaptureCommandTest {
         assertTrue(again.err().contains("already complete"), again.err());
     }
 
+    @Test
+    void aFolderOfPngDigitsGivesTheSameLogitsAsTheNpySplit() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("digits"));
+        try (NpyArray images = Npy.read(SampleModels.dataFile("mnist-test-images.npy"))) {
+            for (int i = 0; i < 12; i++) {
+                float[] px = images.row(i);
+                java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+                for (int p = 0; p < 784; p++) img.getRaster().setSample(p % 28, p / 28, 0, Math.round(px[p] * 255));
+                javax.imageio.ImageIO.write(img, "png", folder.resolve(String.format("digit-%02d.png", i)).toFile());
+            }
+            Npy.write(tmp.resolve("first12.npy"), images.rows(0, 12), 12, 784);
+        }
+        InspectCommandTest.Run png = cli("capture", "--model", "mnist-mlp", "--input", folder.toString(), "--tensors", "logits",
+                "--out", tmp.resolve("png-store").toString());
+        assertEquals(0, png.status(), png.err());
+        assertTrue(png.out().contains("input float [batch, 784] <- "), png.out());
+        InspectCommandTest.Run npy = cli("capture", "--model", "mnist-mlp", "--input", tmp.resolve("first12.npy").toString(),
+                "--tensors", "logits", "--out", tmp.resolve("npy-store").toString());
+        assertEquals(0, npy.status(), npy.err());
+        try (ActivationStore a = ActivationStore.open(tmp.resolve("png-store")); ActivationStore b = ActivationStore.open(tmp.resolve("npy-store"))) {
+            StoredTensor la = a.first();
+            StoredTensor lb = b.first();
+            assertEquals(12, la.rows());
+            assertEquals("digit-03.png", a.exampleName(3), "rows keep their image names");
+            float[] x = la.read(0, 12, new float[120]);
+            float[] y = lb.read(0, 12, new float[120]);
+            for (int i = 0; i < x.length; i++) assertEquals(y[i], x[i], 0.05, "logit " + i + " (pixels differ by < 1/255)");
+        }
+    }
+
     /** y = Sqrt(x), x float [batch, 4]: a negative input gives NaN. */
     static Path sqrtModel(Path file) throws Exception {
         TensorShapeProto shape = TensorShapeProto.newBuilder()
