@@ -11,9 +11,7 @@ public final class ArrayBatches implements Batches {
     private final float[] data;
     private final int dim;
     private final int rows;
-    private final long seed;
-    private long cachedEpoch = -1;
-    private int[] order;
+    private final EpochOrder order;
 
     public ArrayBatches(float[] data, int dim, long seed) {
         if (dim < 1 || data.length % dim != 0 || data.length == 0) {
@@ -22,7 +20,7 @@ public final class ArrayBatches implements Batches {
         this.data = data;
         this.dim = dim;
         this.rows = data.length / dim;
-        this.seed = seed;
+        this.order = new EpochOrder(rows, seed);
     }
 
     @Override
@@ -39,29 +37,13 @@ public final class ArrayBatches implements Batches {
     public synchronized void batch(long index, FloatMatrix into) {
         int b = into.rows();
         for (int r = 0; r < b; r++) {
-            long global = index * b + r;
-            long epoch = global / rows;
-            int pos = (int) (global % rows);
-            int row = permutation(epoch)[pos];
+            int row = order.rowAt(index * b + r);
             for (int c = 0; c < dim; c++) into.set(r, c, data[row * dim + c]);
         }
     }
 
-    /** The row order of an epoch: a Fisher-Yates shuffle seeded by (seed, epoch). */
+    /** The row order of an epoch. */
     int[] permutation(long epoch) {
-        if (epoch != cachedEpoch) {
-            java.util.SplittableRandom r = new java.util.SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ (epoch + 1) * 0xD1B54A32D192ED03L);
-            int[] o = new int[rows];
-            for (int i = 0; i < rows; i++) o[i] = i;
-            for (int i = rows - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int t = o[i];
-                o[i] = o[j];
-                o[j] = t;
-            }
-            order = o;
-            cachedEpoch = epoch;
-        }
-        return order;
+        return order.permutation(epoch);
     }
 }

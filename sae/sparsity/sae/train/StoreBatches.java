@@ -1,7 +1,5 @@
 package sparsity.sae.train;
 
-import java.util.SplittableRandom;
-
 import sparsity.analysis.store.StoredTensor;
 import sparsity.kernels.FloatMatrix;
 
@@ -17,11 +15,9 @@ public final class StoreBatches implements Batches {
     private final long first;
     private final int rows;
     private final int dim;
-    private final long seed;
     private final float scale;
-    private long cachedEpoch = -1;
-    private int[] order;
-    private float[] row;
+    private final EpochOrder order;
+    private final float[] row;
 
     /**
      * @param first rows [first, first + count) of the tensor are used
@@ -36,8 +32,8 @@ public final class StoreBatches implements Batches {
         this.first = first;
         this.rows = (int) count;
         this.dim = tensor.dim();
-        this.seed = seed;
         this.scale = scale;
+        this.order = new EpochOrder(this.rows, seed);
         this.row = new float[dim];
     }
 
@@ -55,29 +51,10 @@ public final class StoreBatches implements Batches {
     public synchronized void batch(long index, FloatMatrix into) {
         int b = into.rows();
         for (int r = 0; r < b; r++) {
-            long global = index * b + r;
-            int pos = (int) (global % rows);
-            int src = permutation(global / rows)[pos];
+            int src = order.rowAt(index * b + r);
             tensor.read(first + src, 1, row);
             for (int c = 0; c < dim; c++) into.set(r, c, row[c] * scale);
         }
-    }
-
-    private int[] permutation(long epoch) {
-        if (epoch != cachedEpoch) {
-            SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ (epoch + 1) * 0xD1B54A32D192ED03L);
-            int[] o = new int[rows];
-            for (int i = 0; i < rows; i++) o[i] = i;
-            for (int i = rows - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int t = o[i];
-                o[i] = o[j];
-                o[j] = t;
-            }
-            order = o;
-            cachedEpoch = epoch;
-        }
-        return order;
     }
 
     /**
