@@ -34,9 +34,9 @@ final class Gemm {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
-    /** Per-thread buffers for packed A and the register tile, reused across calls. */
+    /** Per-thread buffers for packed A, the register tile and staging rows, reused across calls. */
     private static final ThreadLocal<float[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[MR * NR]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[MR * NR], new float[MR * KC + MC]});
     /** The shared packed op(B) block, owned by the thread that called gemm. */
     private static final ThreadLocal<float[]> SHARED_B = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -102,23 +102,29 @@ final class Gemm {
     private static void packA(boolean ta, FloatMatrix a, int ic, int mc, int pc, int kc, float[] ap) {
         MemorySegment s = a.segment();
         long lda = a.stride();
+        float[] st = BUFFERS.get()[2];
+        if (ta) {
+            // op(A) rows are A's columns: stage A's row p (contiguous in i), deal it to the panels
+            for (int p = 0; p < kc; p++) {
+                MemorySegment.copy(s, F, 4L * ((pc + p) * lda + ic), st, 0, mc);
+                for (int ir = 0; ir < mc; ir += MR) {
+                    int mr = Math.min(MR, mc - ir);
+                    int o = ir * kc + p * MR;
+                    for (int i = 0; i < mr; i++) ap[o + i] = st[ir + i];
+                }
+            }
+        }
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int base = ir * kc;
             if (!ta) {
+                // stage mr rows with bulk copies, then interleave them
                 for (int i = 0; i < mr; i++) {
-                    long row = (ic + ir + i) * lda + pc;
-                    for (int p = 0; p < kc; p++) {
-                        ap[base + p * MR + i] = s.getAtIndex(F, row + p);
-                    }
+                    MemorySegment.copy(s, F, 4L * ((ic + ir + i) * lda + pc), st, i * kc, kc);
                 }
-            } else {
                 for (int p = 0; p < kc; p++) {
-                    long row = (pc + p) * lda + ic + ir;
                     int o = base + p * MR;
-                    for (int i = 0; i < mr; i++) {
-                        ap[o + i] = s.getAtIndex(F, row + i);
-                    }
+                    for (int i = 0; i < mr; i++) ap[o + i] = st[i * kc + p];
                 }
             }
             if (mr < MR) {
@@ -156,10 +162,11 @@ final class Gemm {
                     }
                 }
             } else {
+                float[] st = BUFFERS.get()[2];
                 for (int j = 0; j < nr; j++) {
-                    long row = (jc + jr + j) * ldb + pc;
+                    MemorySegment.copy(s, F, 4L * ((jc + jr + j) * ldb + pc), st, 0, kc);
                     for (int p = 0; p < kc; p++) {
-                        bp[base + p * NR + j] = s.getAtIndex(F, row + p);
+                        bp[base + p * NR + j] = st[p];
                     }
                 }
                 for (int j = nr; j < NR; j++) {
