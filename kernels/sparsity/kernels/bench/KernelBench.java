@@ -26,7 +26,7 @@ import sparsity.kernels.cpu.VectorBackend;
  * </pre>
  * gemm shapes are M x K x N of C = op(A) op(B); op NN is the encoder (X W), NT and TN the
  * backward-pass transposes (dX = dH W^T, dW = X^T dH). gflops is 2MKN over the median wall time
- * of {@code repeats} calls after a warm-up (at least 3 calls and 1.5 s), best over the fastest
+ * of {@code repeats} calls after a warm-up (at least 5 calls and 3 s), best over the fastest
  * call, cpu_gflops over the median CPU time the process used per call (less disturbed than wall
  * time when other programs share the cores). Plain
  * System.nanoTime, no JMH: for finer work use the JMH suite (BENCHMARKS.md).
@@ -116,12 +116,13 @@ public final class KernelBench {
     }
 
     /**
-     * Median and best of repeats timed calls (seconds), after a warm-up of at least three calls
-     * and 1.5 s (the JIT compiles the vector kernels during the warm-up).
+     * Median and best of repeats timed calls (seconds), after a warm-up of at least five calls
+     * and 3 s: the JIT compiles the vector kernels meanwhile, and a compiler thread still busy
+     * would take a core from a 2-thread measurement.
      */
     static double[] time(Runnable r, int repeats) {
         long warmStart = System.nanoTime();
-        for (int i = 0; i < 3 || System.nanoTime() - warmStart < 1_500_000_000L; i++) r.run();
+        for (int i = 0; i < 5 || System.nanoTime() - warmStart < 3_000_000_000L; i++) r.run();
         double[] ts = new double[repeats];
         double[] cpu = new double[repeats];
         for (int i = 0; i < repeats; i++) {

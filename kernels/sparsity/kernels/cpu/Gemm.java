@@ -12,7 +12,8 @@ import sparsity.kernels.FloatMatrix;
 /**
  * Single-precision C = alpha * op(A) * op(B) + beta * C, blocked and packed in the Goto/BLIS
  * way. For each NC-wide column block and KC-deep slice of K, op(B) is packed once into NR-wide
- * micro-panels shared by all threads (L3-resident); then threads claim MC-row blocks of C, pack
+ * micro-panels shared by all threads (at most 768 x 1536 floats, 4.7 MB, so that it stays in a
+ * shared L3); then threads claim MC-row blocks of C, pack
  * their op(A) rows into MR-tall micro-panels and run an MR x NR register tile (MR x 2 vectors of
  * FloatVector.SPECIES_PREFERRED, 16 accumulators) over every micro-panel pair. Transposes cost
  * nothing but the packing order.
@@ -27,15 +28,15 @@ final class Gemm {
     static final int L = S.length();
     static final int MR = 8;
     static final int NR = 2 * L;
-    static final int KC = 1024;
+    static final int KC = 768;
     static final int MC = 4 * MR;
-    static final int NC = Math.max(NR, (8192 / NR) * NR);
+    static final int NC = Math.max(NR, (1536 / NR) * NR);
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
-    /** Per-thread buffers for packed A and the register tile, reused across calls. */
+    /** Per-thread buffers for packed A, the register tile and staging rows, reused across calls. */
     private static final ThreadLocal<float[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[MR * NR]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[MR * NR], new float[MR * KC + MC]});
     /** The shared packed op(B) block, owned by the thread that called gemm. */
     private static final ThreadLocal<float[]> SHARED_B = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -56,7 +57,10 @@ final class Gemm {
         // for about four blocks per thread
         int mcAll = Math.min(MC, Math.max(MR, ((m + 4 * par.threads() - 1) / (4 * par.threads()) + MR - 1) / MR * MR));
         int rowBlocks = (m + mcAll - 1) / mcAll;
-        int need = Math.min(KC, k) * ((Math.min(NC, n) + NR - 1) / NR) * NR;
+        // K in equal slices of at most KC (a fixed function of K, so the rounding order is too)
+        int slices = (k + KC - 1) / KC;
+        int kcAll = Math.min(k, ((k + slices - 1) / slices + 7) / 8 * 8);
+        int need = kcAll * ((Math.min(NC, n) + NR - 1) / NR) * NR;
         float[] bp = SHARED_B.get();
         if (bp.length < need) {
             bp = new float[need];
@@ -68,8 +72,8 @@ final class Gemm {
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             int j0 = jc;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0; pc < k; pc += kcAll) {
+                int kc = Math.min(kcAll, k - pc);
                 int p0 = pc;
                 float bt = pc == 0 ? beta : 1f;
                 par.forRange((nc + NR - 1) / NR, 8, (slot, from, to) ->
@@ -98,23 +102,29 @@ final class Gemm {
     private static void packA(boolean ta, FloatMatrix a, int ic, int mc, int pc, int kc, float[] ap) {
         MemorySegment s = a.segment();
         long lda = a.stride();
+        float[] st = BUFFERS.get()[2];
+        if (ta) {
+            // op(A) rows are A's columns: stage A's row p (contiguous in i), deal it to the panels
+            for (int p = 0; p < kc; p++) {
+                MemorySegment.copy(s, F, 4L * ((pc + p) * lda + ic), st, 0, mc);
+                for (int ir = 0; ir < mc; ir += MR) {
+                    int mr = Math.min(MR, mc - ir);
+                    int o = ir * kc + p * MR;
+                    for (int i = 0; i < mr; i++) ap[o + i] = st[ir + i];
+                }
+            }
+        }
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int base = ir * kc;
             if (!ta) {
+                // stage mr rows with bulk copies, then interleave them
                 for (int i = 0; i < mr; i++) {
-                    long row = (ic + ir + i) * lda + pc;
-                    for (int p = 0; p < kc; p++) {
-                        ap[base + p * MR + i] = s.getAtIndex(F, row + p);
-                    }
+                    MemorySegment.copy(s, F, 4L * ((ic + ir + i) * lda + pc), st, i * kc, kc);
                 }
-            } else {
                 for (int p = 0; p < kc; p++) {
-                    long row = (pc + p) * lda + ic + ir;
                     int o = base + p * MR;
-                    for (int i = 0; i < mr; i++) {
-                        ap[o + i] = s.getAtIndex(F, row + i);
-                    }
+                    for (int i = 0; i < mr; i++) ap[o + i] = st[i * kc + p];
                 }
             }
             if (mr < MR) {
@@ -152,10 +162,11 @@ final class Gemm {
                     }
                 }
             } else {
+                float[] st = BUFFERS.get()[2];
                 for (int j = 0; j < nr; j++) {
-                    long row = (jc + jr + j) * ldb + pc;
+                    MemorySegment.copy(s, F, 4L * ((jc + jr + j) * ldb + pc), st, 0, kc);
                     for (int p = 0; p < kc; p++) {
-                        bp[base + p * NR + j] = s.getAtIndex(F, row + p);
+                        bp[base + p * NR + j] = st[p];
                     }
                 }
                 for (int j = nr; j < NR; j++) {

@@ -12,10 +12,12 @@ import sparsity.kernels.IntMatrix;
  * The CPU backend: Vector API kernels on {@link FloatVector#SPECIES_PREFERRED} with explicit
  * (masked) tails, on a fixed pool of threads.
  *
- * <p>Determinism: every operation splits its output by a fixed partition (rows, columns or
- * tiles), never splits a sum across threads, and walks each sum in a fixed order. Results are
- * therefore bitwise identical from run to run, and also across thread counts; there is no faster
- * non-deterministic mode because none of these operations needed one.
+ * <p>Determinism: every operation cuts its output into chunks (rows, columns, weight rows or
+ * tiles of C) that the threads claim as they become free, so a thread slowed down by another
+ * program simply takes fewer chunks; but each output element is computed entirely inside one
+ * chunk, no sum is ever split across threads, and each sum is walked in a fixed order. Results are
+ * therefore bitwise identical from run to run, whatever the thread count and the scheduling; there
+ * is no faster non-deterministic mode because none of these operations needed one.
  *
  * <p>Coverage, top mass and quantiles sort (as the reference does) in parallel over rows; the
  * batch-wide top-k and histograms are scalar loops split over rows.
