@@ -63,7 +63,7 @@ final class RowOps {
             v = FloatVector.zero(S).blend(v, m);
             a0 = power == 1 ? a0.add(v) : v.fma(v, a0);
         }
-        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(a0.add(a1).add(a2.add(a3)));
     }
 
     static void rowNorms(Parallel par, FloatMatrix x, FloatMatrix out) {
@@ -177,14 +177,15 @@ final class RowOps {
                     for (int c = 0; c < n; c += L) store(FloatVector.broadcast(S, Float.NaN), s, o, c, n);
                     continue;
                 }
-                FloatVector sum = FloatVector.zero(S);
-                for (int c = 0; c < n; c += L) {
-                    VectorMask<Float> m = S.indexInRange(c, n);
-                    FloatVector e = load(s, o, c, n).sub(max).lanewise(VectorOperators.EXP);
-                    sum = sum.add(FloatVector.zero(S).blend(e, m));
-                    store(e, s, o, c, n);
+                // exp through StrictMath: the Vector API's EXP may use a different approximation
+                // compiled than interpreted, and the same input must give the same bits in every run
+                float total = 0;
+                for (int c = 0; c < n; c++) {
+                    float e = (float) StrictMath.exp(s.get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, o + 4L * c) - max);
+                    s.set(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, o + 4L * c, e);
+                    total += e;
                 }
-                float inv = 1f / sum.reduceLanes(VectorOperators.ADD);
+                float inv = 1f / total;
                 for (int c = 0; c < n; c += L) store(load(s, o, c, n).mul(inv), s, o, c, n);
             }
         });
@@ -196,15 +197,13 @@ final class RowOps {
         par.forRange(p.rows(), 16, (part, from, to) -> {
             for (int r = from; r < to; r++) {
                 long o = off(p, r);
-                FloatVector h = FloatVector.zero(S);
-                for (int c = 0; c < n; c += L) {
-                    VectorMask<Float> m = S.indexInRange(c, n);
-                    FloatVector v = FloatVector.fromMemorySegment(S, p.segment(), o + 4L * c, NATIVE, m);
-                    FloatVector t = v.mul(v.lanewise(VectorOperators.LOG));
-                    VectorMask<Float> zero = v.compare(VectorOperators.EQ, 0f).or(m.not());
-                    h = h.sub(t.blend(0f, zero));
+                // log through StrictMath, for the same reason as exp in softmaxRows
+                float h = 0;
+                for (int c = 0; c < n; c++) {
+                    float v = p.segment().get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, o + 4L * c);
+                    if (v != 0) h -= v * (float) StrictMath.log(v);
                 }
-                out.set(r, 0, h.reduceLanes(VectorOperators.ADD));
+                out.set(r, 0, h);
             }
         });
     }

@@ -178,7 +178,7 @@ final class SparseOps {
             a0 = FloatVector.fromMemorySegment(S, xs, xo + 4L * c, NATIVE, m)
                     .fma(FloatVector.fromMemorySegment(S, ys, yo + 4L * c, NATIVE, m), a0);
         }
-        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(a0.add(a1).add(a2.add(a3)));
     }
 
     static void scatterAdd(IntMatrix idx, FloatMatrix val, FloatMatrix dst) {
