@@ -120,6 +120,7 @@ final class SaeCommand {
                     }
                     o.printf(Locale.ROOT, "training topk d=%d n=%d k=%d on %,d rows of %s (%s backend, %d threads), %,d tokens%n",
                             d, n, k, trainRows, t.name(), be.name(), be.threads(), tokens);
+                    long startTokens = sae.steps() * (long) batch;
                     long t0 = System.nanoTime();
                     long every = Math.max(1, ts.totalSteps() / 20);
                     Trainer.Result r = Trainer.train(sae, train, ts, cp, prov, (step, tok, st, rate) -> {
@@ -144,8 +145,8 @@ final class SaeCommand {
                     extra.put("workbench_activation_scale", (double) scale);
                     SaeLensFormat.writeTopK(out, sae.params(), k, scale, t.name(), s.header().modelFile().getFileName().toString(),
                             ev == null ? null : ev.log10Density(), extra);
-                    o.printf(Locale.ROOT, "trained  %d steps, %,d tokens in %.1f s (%,.0f tokens/s)%n", r.steps(), r.tokens(), secs,
-                            r.tokens() / secs);
+                    o.printf(Locale.ROOT, "trained  %d steps, %,d tokens; this run %,d tokens in %.1f s (%,.0f tokens/s)%n", r.steps(),
+                            r.tokens(), r.tokens() - startTokens, secs, (r.tokens() - startTokens) / secs);
                     if (ev != null) printEval(o, ev, "held-out");
                     o.printf(Locale.ROOT, "wrote    %s (cfg.json, sae_weights.safetensors, sparsity.safetensors, metrics.csv, checkpoint/)%n", out);
                 }
