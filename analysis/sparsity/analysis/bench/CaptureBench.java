@@ -78,6 +78,15 @@ public final class CaptureBench {
                 100 * (mh / mp - 1));
         out.printf(Locale.ROOT, "capture all attention     %,10.0f tokens/s (median %.2f s)  overhead %+.1f%%%n", tokens / ma, ma,
                 100 * (ma / mp - 1));
+        double[] rh = new double[rounds];
+        double[] ra = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            rh[r] = hidden[r] / plain[r];
+            ra[r] = attention[r] / plain[r];
+        }
+        out.printf(Locale.ROOT, "per-round ratio to plain (median): one hidden state %.3f, all attention %.3f%n", median(rh), median(ra));
+        out.printf(Locale.ROOT, "fastest round: plain %.2f s, one hidden state %.2f s (%+.1f%%), all attention %.2f s (%+.1f%%)%n",
+                min(plain), min(hidden), 100 * (min(hidden) / min(plain) - 1), min(attention), 100 * (min(attention) / min(plain) - 1));
         storeRead(out, work, rounds);
     }
 
@@ -185,6 +194,10 @@ public final class CaptureBench {
             while (ch.read(buf) > 0) buf.clear();
         }
         return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(Double.NaN);
     }
 
     private static double median(double[] v) {
