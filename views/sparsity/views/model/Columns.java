@@ -36,6 +36,7 @@ final class Columns {
         });
         c.setStyle("-fx-alignment: CENTER-RIGHT;");
         c.setPrefWidth(width);
+        c.setMinWidth(Math.min(width, 64));
         return c;
     }
 
