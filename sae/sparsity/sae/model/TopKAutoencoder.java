@@ -172,12 +172,19 @@ public final class TopKAutoencoder implements AutoCloseable {
     /** Encoder, top-k, ReLU and decoder for x [B x d]: fills b.xc, b.pre, b.vals, b.idx, b.z, b.xhat. */
     private void forward(FloatMatrix x, Batch b) {
         int rows = x.rows();
-        for (int r = 0; r < rows; r++) for (int c = 0; c < d; c++) b.xc.set(r, c, x.get(r, c) - p.bPre.get(0, c));
-        for (int r = 0; r < rows; r++) for (int i = 0; i < n; i++) b.pre.set(r, i, p.bEnc.get(0, i));
+        float[] bPre = p.bPre.toArray();
+        float[] bEnc = p.bEnc.toArray();
+        float[] row = new float[d];
+        for (int r = 0; r < rows; r++) {
+            x.copyRow(r, row, 0);
+            for (int c = 0; c < d; c++) row[c] -= bPre[c];
+            b.xc.row(r).copyFrom(row);
+            b.pre.row(r).copyFrom(bEnc);
+            b.xhat.row(r).copyFrom(bPre);
+        }
         backend.gemm(false, true, 1f, b.xc, p.wEnc, 1f, b.pre);
         backend.topkRows(b.pre, b.vals, b.idx);
         for (int r = 0; r < rows; r++) for (int j = 0; j < cfg.k(); j++) b.z.set(r, j, Math.max(0f, b.vals.get(r, j)));
-        for (int r = 0; r < rows; r++) for (int c = 0; c < d; c++) b.xhat.set(r, c, p.bPre.get(0, c));
         backend.sparseDecode(b.idx, b.z, p.wDec, 1f, b.xhat);
     }
 

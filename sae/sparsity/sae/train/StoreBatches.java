@@ -53,7 +53,8 @@ public final class StoreBatches implements Batches {
         for (int r = 0; r < b; r++) {
             int src = order.rowAt(index * b + r);
             tensor.read(first + src, 1, row);
-            for (int c = 0; c < dim; c++) into.set(r, c, row[c] * scale);
+            if (scale != 1f) for (int c = 0; c < dim; c++) row[c] *= scale;
+            into.row(r).copyFrom(row);
         }
     }
 
