@@ -18,6 +18,7 @@ import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -42,6 +43,7 @@ public class HeadTableView extends BorderPane {
     private final Button export;
     private final TableColumn<HeadReport, Stat> induction;
     private List<HeadReport> reports = List.of();
+    private String probeText = "";
     private AttentionAtlasView.HeadListener listener = (layer, head) -> { };
 
     /** @param baseName the exported file's name, e.g. "attention-heads-mystore" */
@@ -164,13 +166,20 @@ public class HeadTableView extends BorderPane {
         table.setPlaceholder(new Label(message));
     }
 
+    /** Says which induction probe the metrics use (null: none found, no induction scores). */
+    public void setInductionProbe(sparsity.attention.HeadAnalysis.InductionLayout probe) {
+        probeText = probe == null ? "no repeated sequence found: no induction scores"
+                : "induction probe: the block of " + probe.length() + " tokens at " + probe.start() + " repeated";
+        Tooltip.install(status, new Tooltip(probeText));
+    }
+
     /** Shows the heads; the induction column appears when any head's induction was measured. */
     public void setReports(List<HeadReport> heads) {
         reports = List.copyOf(heads);
         table.setItems(FXCollections.observableArrayList(reports));
         induction.setVisible(reports.stream().anyMatch(r -> r.metrics().induction().n() > 0));
         progress.setVisible(false);
-        status.setText(reports.size() + " heads");
+        status.setText(reports.size() + " heads" + (probeText.isEmpty() ? "" : " \u00b7 " + probeText));
         export.setDisable(reports.isEmpty());
     }
 

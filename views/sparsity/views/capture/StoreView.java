@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
+import javafx.application.Platform;
 import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
@@ -30,6 +31,7 @@ import sparsity.views.attention.AtlasImages;
 import sparsity.views.attention.AtlasModel;
 import sparsity.views.attention.AttentionCharts;
 import sparsity.views.attention.HeadTableView;
+import sparsity.views.attention.InductionProbes;
 import sparsity.views.attention.HeadTables;
 import sparsity.views.attention.TokenAttentionView;
 import sparsity.views.charts.Charts;
@@ -199,7 +201,9 @@ public class StoreView extends BorderPane {
         Task<List<HeadAnalysis.HeadReport>> t = new Task<>() {
             @Override
             protected List<HeadAnalysis.HeadReport> call() throws InterruptedException {
-                return HeadAnalysis.analyze(store, HeadMetrics.Settings.defaults(), PATTERN_BUDGET, null,
+                HeadAnalysis.InductionLayout probe = inductionProbe();
+                Platform.runLater(() -> headTable.setInductionProbe(probe));
+                return HeadAnalysis.analyze(store, HeadMetrics.Settings.defaults(), PATTERN_BUDGET, probe,
                         (done, message) -> updateProgressAndMessage(done, message));
             }
 
@@ -219,6 +223,24 @@ public class StoreView extends BorderPane {
         Thread th = new Thread(t, "store-head-metrics");
         th.setDaemon(true);
         th.start();
+    }
+
+    /**
+     * The induction-probe layout when every example repeats one block of tokens at the same place
+     * (as the repeated random sequences do), else null: then no induction scores are measured.
+     */
+    private HeadAnalysis.InductionLayout inductionProbe() {
+        if (store.tokens() == 0 || store.examples() == 0) return null;
+        List<List<Integer>> ids = new ArrayList<>();
+        for (int e = 0; e < store.examples(); e++) {
+            long first = store.exampleFirstToken(e);
+            int n = store.exampleTokens(e);
+            if (n > InductionProbes.MAX_SCAN) return null;
+            List<Integer> t = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) t.add(store.token(first + i).tokenId());
+            ids.add(t);
+        }
+        return InductionProbes.detect(ids);
     }
 
     private Node charts(List<HeadAnalysis.HeadReport> reports) {

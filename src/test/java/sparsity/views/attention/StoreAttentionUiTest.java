@@ -89,6 +89,12 @@ class StoreAttentionUiTest {
         assertEquals(8, table.table().getItems().size());
         HeadReport prev = table.reports().stream().filter(r -> r.layer() == 0 && r.head() == 2).findFirst().orElseThrow();
         assertEquals(HeadLabels.PREVIOUS_TOKEN, prev.label());
+        // the evaluation sequences repeat 20 tokens after the first: the induction probe is found and measured
+        assertTrue(table.column("induction").isVisible());
+        assertEquals(HeadLabels.INDUCTION, table.reports().stream().filter(r -> r.layer() == 1 && r.head() == 1)
+                .findFirst().orElseThrow().label());
+        assertEquals(HeadLabels.FIRST_TOKEN, table.reports().stream().filter(r -> r.layer() == 1 && r.head() == 3)
+                .findFirst().orElseThrow().label());
         // the atlas captions come from the reports
         AtlasModel.Head cell = view.atlasView().model().head(0, 2);
         assertEquals(HeadLabels.PREVIOUS_TOKEN, cell.label());
