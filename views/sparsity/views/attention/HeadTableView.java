@@ -30,8 +30,8 @@ import sparsity.views.export.ExportActions;
 /**
  * A sortable table of every head's metrics: layer, head, label, normalized entropy (mean ± sd),
  * coverage density at 0.9/0.95/0.99 mass, sink, previous-token, local and (when measured)
- * induction scores, and the best MInference pattern with the mass it recovers. Score columns
- * sort highest first on their first click. "Export CSV..." writes {@link HeadTables#heads}, the
+ * induction scores, and the best MInference pattern with the mass it recovers. A click on a
+ * header sorts by that column (lowest first; a second click: highest first). "Export CSV..." writes {@link HeadTables#heads}, the
  * CLI's heads.csv table. Clicking a row tells the listener which head it is.
  * {@link #setProgress} shows the background computation until {@link #setReports} is called.
  */
@@ -74,11 +74,6 @@ public class HeadTableView extends BorderPane {
                 induction, pattern,
                 statColumn("pattern score", "pattern_score", r -> new Stat(r.pattern().best().score(), 0, 1), false)));
         induction.setVisible(false);
-        for (TableColumn<HeadReport, ?> c : table.getColumns()) {
-            if (c.getId().startsWith("density") || c.getId().equals("norm_entropy")) continue;
-            if (c.getId().equals("layer") || c.getId().equals("head") || c.getId().equals("label") || c.getId().equals("pattern")) continue;
-            c.setSortType(TableColumn.SortType.DESCENDING);
-        }
         table.setRowFactory(tv -> {
             TableRow<HeadReport> row = new TableRow<>();
             row.setOnMouseClicked(e -> {
@@ -100,7 +95,7 @@ public class HeadTableView extends BorderPane {
         title.setMinWidth(Region.USE_PREF_SIZE);
         title.setTooltip(new javafx.scene.control.Tooltip("Metrics averaged over query rows and examples, mean \u00b1 sd over rows."
                 + "\nDensity: share of the keys that holds 0.9 / 0.95 / 0.99 of a row's mass (sparsity = 1 - density)."
-                + "\nClick a row to open the head; click a header to sort (scores highest first)."));
+                + "\nClick a row to open the head; click a header to sort (twice: highest first)."));
         export.setMinWidth(Region.USE_PREF_SIZE);
         progress.setId("headTableProgress");
         progress.setPrefWidth(140);
@@ -197,9 +192,10 @@ public class HeadTableView extends BorderPane {
         throw new IllegalArgumentException("no column " + id);
     }
 
-    /** Sorts by one column, highest first for scores (as a first click on its header does). */
-    public void sortBy(String id) {
+    /** Sorts by one column (as clicks on its header do). */
+    public void sortBy(String id, boolean highestFirst) {
         TableColumn<HeadReport, ?> c = column(id);
+        c.setSortType(highestFirst ? TableColumn.SortType.DESCENDING : TableColumn.SortType.ASCENDING);
         table.getSortOrder().setAll(List.of(c));
         table.sort();
     }

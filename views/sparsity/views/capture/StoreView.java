@@ -49,7 +49,12 @@ import sparsity.views.stats.ActivationStatsViewModel;
  * when the tab is first shown, from the store's memory-mapped rows), plus, when the store holds
  * attention maps, an atlas of the heads of all layers for one example (the first at first, any
  * other by its number); clicking a head opens it as a {@link HeatmapView} with the tokens on both
- * axes. {@link #close()} unmaps the store.
+ * axes and, under it, the "from this token" strip ({@link TokenAttentionView}: click a row or a
+ * row label). Beside the atlas, every head's metrics over all examples ({@link HeadAnalysis},
+ * computed in the background when the tab is first shown, with an induction probe when the
+ * examples repeat a block of tokens) as a sortable {@link HeadTableView} (a row click opens the
+ * head) and as per-layer charts ({@link AttentionCharts}); the atlas captions then show each
+ * head's label and sparsity. {@link #close()} unmaps the store.
  */
 public class StoreView extends BorderPane {
 
@@ -72,6 +77,7 @@ public class StoreView extends BorderPane {
     private StackPane headPane;
     private StackPane chartsPane;
     private volatile List<HeadAnalysis.HeadReport> heads;
+    private Task<?> analysis;
 
     /**
      * @param store      an open store; the view owns it from now on
@@ -217,9 +223,12 @@ public class StoreView extends BorderPane {
             heads = t.getValue();
             headTable.setReports(heads);
             chartsPane.getChildren().setAll(charts(heads));
-            if (atlas != null && atlasView != null) showAtlas();
+            if (atlas != null && atlasView != null && atlasView.model().maps().size() == atlas.atlas().maps().size()) {
+                atlasView.setCaptions(HeadTables.captioned(atlas.atlas(), heads));
+            }
         });
         t.setOnFailed(e -> headTable.setError("Could not compute the head metrics: " + t.getException().getMessage()));
+        analysis = t;
         Thread th = new Thread(t, "store-head-metrics");
         th.setDaemon(true);
         th.start();
@@ -286,15 +295,13 @@ public class StoreView extends BorderPane {
         th.start();
     }
 
-    /** Shows the atlas read last, captioned from the head reports once they are computed; keeps the open head. */
+    /** Shows the atlas read last, captioned from the head reports once they are computed. */
     private void showAtlas() {
-        AttentionAtlasView.HeadRef open = atlasView == null ? null : atlasView.selectedProperty().get();
         AtlasModel model = heads == null ? atlas.atlas() : HeadTables.captioned(atlas.atlas(), heads);
         atlasView = new AttentionAtlasView(model);
         atlasView.setId("storeAtlas");
         atlasView.setOnHeadSelected((layer, h) -> headPane.getChildren().setAll(headView(layer, h)));
         attentionTabs.getTabs().getFirst().setContent(atlasView);
-        if (open != null && model.head(open.layer(), open.head()) != null) atlasView.select(open.layer(), open.head());
     }
 
     private Node exampleBar(BorderPane pane, int example) {
@@ -371,6 +378,7 @@ public class StoreView extends BorderPane {
 
     /** Unmaps the store (retrying in the background while a reader still holds it). */
     public void close() {
+        if (analysis != null) analysis.cancel();
         Thread closer = new Thread(() -> {
             for (int i = 0; i < 50; i++) {
                 try {

@@ -103,15 +103,15 @@ class StoreAttentionUiTest {
 
         // sorting by previous-token (highest first) puts the previous-token head first
         robot.interact(() -> ((javafx.scene.control.TabPane) view.lookup("#storeAttentionTabs")).getSelectionModel().select(1));
-        robot.interact(() -> table.sortBy("previous_token"));
+        robot.interact(() -> table.sortBy("previous_token", true));
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(List.of(table.column("previous_token")), table.table().getSortOrder());
         HeadReport first = table.table().getItems().getFirst();
         assertEquals(0, first.layer());
         assertEquals(2, first.head());
-        robot.interact(() -> table.sortBy("layer"));
+        robot.interact(() -> table.sortBy("layer", false));
         assertEquals(0, table.table().getItems().getFirst().layer());
-        robot.interact(() -> table.sortBy("previous_token"));
+        robot.interact(() -> table.sortBy("previous_token", true));
         assertEquals(2, table.table().getItems().getFirst().head());
 
         // clicking the row opens that head, as a click on the atlas cell does
