@@ -284,8 +284,15 @@ public class StoreView extends BorderPane {
         };
         Tab atlasTab = attentionTabs.getTabs().getFirst();
         t.setOnSucceeded(e -> {
+            AttentionAtlasView.HeadRef open = atlasView == null ? null : atlasView.selectedProperty().get();
             atlas = t.getValue();
             showAtlas();
+            // the open head stays open, now with this example's map
+            if (open != null && atlas.atlas().head(open.layer(), open.head()) != null) {
+                atlasView.select(open.layer(), open.head());
+            } else {
+                headPane.getChildren().setAll(new Label("Click a head (in the atlas or the table) to open it"));
+            }
             pane.setTop(exampleBar(pane, example));
         });
         t.setOnFailed(e -> atlasTab.setContent(new StackPane(new Label("Could not read the attention maps: "

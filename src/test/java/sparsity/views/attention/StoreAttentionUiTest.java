@@ -149,6 +149,13 @@ class StoreAttentionUiTest {
         for (int j = 0; j < tokens.tokenLabels().size(); j++) sum += tokens.weight(j);
         assertEquals(1.0, sum, 1e-3, "a row of attention sums to 1");
 
+        // another example: the open head stays open with that example's map
+        HeatmapView before = (HeatmapView) view.lookup("#storeHeadMap");
+        robot.interact(() -> ((javafx.scene.control.Spinner<?>) view.lookup("#storeAtlasExample")).increment());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> view.lookup("#storeHeadMap") != before);
+        assertEquals(new AttentionAtlasView.HeadRef(1, 0), view.atlasView().selectedProperty().get());
+        assertEquals(20, tokens.queryProperty().get());
+
         // the CSV export is the table builder's
         BlockingQueue<Path> written = new ArrayBlockingQueue<>(2);
         ExportActions.setFileTarget((owner, name) -> out.resolve(name));
