@@ -61,7 +61,8 @@ public class AttentionAtlasView extends BorderPane {
     private static final String CELL_STYLE = "-fx-padding: 3; -fx-border-width: 2; -fx-border-color: transparent;";
     private static final String SELECTED_STYLE = "-fx-padding: 3; -fx-border-width: 2; -fx-border-color: #ff3b30;";
 
-    private final AtlasModel model;
+    private AtlasModel model;
+    private final Map<String, Label[]> captions = new HashMap<>();
     private final GridPane grid = new GridPane();
     private final Map<String, ImageView> views = new HashMap<>();
     private final Map<String, VBox> cells = new HashMap<>();
@@ -155,14 +156,42 @@ public class AttentionAtlasView extends BorderPane {
         VBox box = new VBox(2, new javafx.scene.layout.StackPane(placeholder, iv), caption, figure);
         box.setId("atlas-" + head.layer() + "-" + head.head());
         box.setStyle(CELL_STYLE);
-        Tooltip.install(box, new Tooltip("layer " + head.layer() + ", head " + head.head()
-                + (head.label().isEmpty() ? "" : "\n" + head.label()) + (head.figure().isEmpty() ? "" : "\n" + head.figure())
-                + "\n" + head.rows() + " x " + head.cols()));
+        Tooltip.install(box, new Tooltip(tooltip(head)));
         box.setOnMouseClicked(e -> select(head.layer(), head.head()));
         box.setCursor(javafx.scene.Cursor.HAND);
         views.put(head.name(), iv);
         cells.put(head.name(), box);
+        captions.put(head.name(), new Label[] {caption, figure});
         return box;
+    }
+
+    private static String tooltip(AtlasModel.Head head) {
+        return "layer " + head.layer() + ", head " + head.head() + (head.label().isEmpty() ? "" : "\n" + head.label())
+                + (head.figure().isEmpty() ? "" : "\n" + head.figure()) + "\n" + head.rows() + " x " + head.cols();
+    }
+
+    /**
+     * Shows new captions (labels and figures) of the same maps, e.g. once the head metrics are
+     * computed, without drawing the thumbnails again.
+     *
+     * @throws IllegalArgumentException when the model holds other heads or maps
+     */
+    public void setCaptions(AtlasModel captioned) {
+        if (captioned.layers() != model.layers() || captioned.heads() != model.heads()
+                || captioned.maps().size() != model.maps().size()) {
+            throw new IllegalArgumentException("the captioned atlas has other heads");
+        }
+        for (AtlasModel.Head h : captioned.maps()) {
+            AtlasModel.Head was = model.head(h.layer(), h.head());
+            if (was == null || was.map() != h.map()) throw new IllegalArgumentException("head " + h.name() + " has another map");
+        }
+        model = captioned;
+        for (AtlasModel.Head h : captioned.maps()) {
+            Label[] l = captions.get(h.name());
+            l[0].setText(h.name() + (h.label().isEmpty() ? "" : "  " + h.label()));
+            l[1].setText(h.figure());
+            Tooltip.install(cells.get(h.name()), new Tooltip(tooltip(h)));
+        }
     }
 
     /** Selects a head and tells the listener, as a click on it does. */

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
+import javafx.application.Platform;
 import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
@@ -22,7 +23,19 @@ import javafx.scene.layout.VBox;
 import sparsity.analysis.stats.ActivationStats;
 import sparsity.analysis.store.ActivationStore;
 import sparsity.analysis.store.StoredTensor;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.fx.ChartViewer;
+import sparsity.attention.HeadAnalysis;
+import sparsity.attention.metrics.HeadMetrics;
 import sparsity.views.attention.AtlasImages;
+import sparsity.views.attention.AtlasModel;
+import sparsity.views.attention.AttentionCharts;
+import sparsity.views.attention.HeadTableView;
+import sparsity.views.attention.InductionProbes;
+import sparsity.views.attention.HeadTables;
+import sparsity.views.attention.TokenAttentionView;
+import sparsity.views.charts.Charts;
+import sparsity.views.export.ExportActions;
 import sparsity.views.attention.AttentionAtlasView;
 import sparsity.views.heatmap.HeatmapView;
 import sparsity.views.heatmap.HeatmapViewModel;
@@ -36,7 +49,12 @@ import sparsity.views.stats.ActivationStatsViewModel;
  * when the tab is first shown, from the store's memory-mapped rows), plus, when the store holds
  * attention maps, an atlas of the heads of all layers for one example (the first at first, any
  * other by its number); clicking a head opens it as a {@link HeatmapView} with the tokens on both
- * axes. {@link #close()} unmaps the store.
+ * axes and, under it, the "from this token" strip ({@link TokenAttentionView}: click a row or a
+ * row label). Beside the atlas, every head's metrics over all examples ({@link HeadAnalysis},
+ * computed in the background when the tab is first shown, with an induction probe when the
+ * examples repeat a block of tokens) as a sortable {@link HeadTableView} (a row click opens the
+ * head) and as per-layer charts ({@link AttentionCharts}); the atlas captions then show each
+ * head's label and sparsity. {@link #close()} unmaps the store.
  */
 public class StoreView extends BorderPane {
 
@@ -48,8 +66,18 @@ public class StoreView extends BorderPane {
     private final Map<String, String> provenance;
     private final TabPane tabs = new TabPane();
     private final Map<String, ActivationStatsViewModel> stats = new LinkedHashMap<>();
+    /** MInference budget of the pattern fit, as a share of the valid cells (as the CLI's default). */
+    static final double PATTERN_BUDGET = 0.1;
+
     private AttentionAtlasView atlasView;
     private StoreAtlas atlas;
+    private TabPane attentionTabs;
+    private HeadTableView headTable;
+    private TokenAttentionView tokenView;
+    private StackPane headPane;
+    private StackPane chartsPane;
+    private volatile List<HeadAnalysis.HeadReport> heads;
+    private Task<?> analysis;
 
     /**
      * @param store      an open store; the view owns it from now on
@@ -142,45 +170,154 @@ public class StoreView extends BorderPane {
     }
 
     private void loadAtlas(Tab tab) {
-        loadAtlas(tab, 0);
+        headTable = new HeadTableView("attention-heads-" + name);
+        headTable.setId("storeHeadTable");
+        headTable.setOnHeadSelected((layer, h) -> {
+            if (atlasView != null && atlasView.model().head(layer, h) != null) atlasView.select(layer, h);
+        });
+        tokenView = new TokenAttentionView();
+        headPane = new StackPane(new Label("Click a head (in the atlas or the table) to open it"));
+        headPane.setId("storeHeadPane");
+        chartsPane = new StackPane(new Label("Computing the metrics of every head\u2026"));
+        chartsPane.setId("storeAttentionCharts");
+        Tab atlasTab = new Tab("Atlas");
+        atlasTab.setId("storeAtlasSub");
+        atlasTab.setContent(new StackPane(new Label("Reading the attention maps of the first example\u2026")));
+        Tab tableTab = new Tab("Heads table", headTable);
+        tableTab.setId("storeHeadTableTab");
+        Tab chartsTab = new Tab("Charts by layer", chartsPane);
+        chartsTab.setId("storeAttentionChartsTab");
+        attentionTabs = new TabPane(atlasTab, tableTab, chartsTab);
+        attentionTabs.setId("storeAttentionTabs");
+        attentionTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        SplitPane right = new SplitPane(headPane, tokenView);
+        right.setOrientation(Orientation.VERTICAL);
+        right.setDividerPositions(0.78);
+        SplitPane split = new SplitPane(attentionTabs, right);
+        split.setOrientation(Orientation.HORIZONTAL);
+        split.setDividerPositions(0.55);
+        BorderPane pane = new BorderPane(split);
+        tab.setContent(pane);
+        loadAtlas(pane, 0);
+        analyzeHeads();
+    }
+
+    /** Computes every head's metrics over all examples in the background, with progress in the table. */
+    private void analyzeHeads() {
+        Task<List<HeadAnalysis.HeadReport>> t = new Task<>() {
+            @Override
+            protected List<HeadAnalysis.HeadReport> call() throws InterruptedException {
+                HeadAnalysis.InductionLayout probe = inductionProbe();
+                Platform.runLater(() -> headTable.setInductionProbe(probe));
+                return HeadAnalysis.analyze(store, HeadMetrics.Settings.defaults(), PATTERN_BUDGET, probe,
+                        (done, message) -> updateProgressAndMessage(done, message));
+            }
+
+            private void updateProgressAndMessage(double done, String message) {
+                updateProgress(done, 1);
+                updateMessage(message);
+            }
+        };
+        t.progressProperty().addListener((o, was, now) -> headTable.setProgress(now.doubleValue(), t.getMessage()));
+        t.setOnSucceeded(e -> {
+            heads = t.getValue();
+            headTable.setReports(heads);
+            chartsPane.getChildren().setAll(charts(heads));
+            if (atlas != null && atlasView != null && atlasView.model().maps().size() == atlas.atlas().maps().size()) {
+                atlasView.setCaptions(HeadTables.captioned(atlas.atlas(), heads));
+            }
+        });
+        t.setOnFailed(e -> headTable.setError("Could not compute the head metrics: " + t.getException().getMessage()));
+        analysis = t;
+        Thread th = new Thread(t, "store-head-metrics");
+        th.setDaemon(true);
+        th.start();
+    }
+
+    /**
+     * The induction-probe layout when every example repeats one block of tokens at the same place
+     * (as the repeated random sequences do), else null: then no induction scores are measured.
+     */
+    private HeadAnalysis.InductionLayout inductionProbe() {
+        if (store.tokens() == 0 || store.examples() == 0) return null;
+        List<List<Integer>> ids = new ArrayList<>();
+        for (int e = 0; e < store.examples(); e++) {
+            long first = store.exampleFirstToken(e);
+            int n = store.exampleTokens(e);
+            if (n > InductionProbes.MAX_SCAN) return null;
+            List<Integer> t = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) t.add(store.token(first + i).tokenId());
+            ids.add(t);
+        }
+        return InductionProbes.detect(ids);
+    }
+
+    private Node charts(List<HeadAnalysis.HeadReport> reports) {
+        VBox box = new VBox(8);
+        box.setPadding(new Insets(6));
+        for (JFreeChart chart : List.of(AttentionCharts.entropyByLayer(reports), AttentionCharts.densityByLayer(reports))) {
+            ChartViewer viewer = new ChartViewer(chart);
+            viewer.setPrefSize(600, 330);
+            viewer.setMinHeight(220);
+            String base = chart.getTitle().getText() + " " + name;
+            ExportActions.install(viewer, chart, base);
+            javafx.scene.control.Button png = ExportActions.exportButton(chart, base);
+            javafx.scene.control.Button csv = ExportActions.exportButton(() -> Charts.datasetTable(chart), base);
+            javafx.scene.layout.HBox bar = new javafx.scene.layout.HBox(8, png, csv);
+            bar.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
+            VBox.setVgrow(viewer, javafx.scene.layout.Priority.ALWAYS);
+            box.getChildren().addAll(bar, viewer);
+        }
+        javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(box);
+        scroll.setFitToWidth(true);
+        scroll.setFitToHeight(true);
+        return scroll;
     }
 
     /** Reads the maps of one example in the background and shows its atlas with an example chooser. */
-    private void loadAtlas(Tab tab, int example) {
+    private void loadAtlas(BorderPane pane, int example) {
         Task<StoreAtlas> t = new Task<>() {
             @Override
             protected StoreAtlas call() {
                 return StoreAtlas.of(store, example, name + ", example " + example);
             }
         };
+        Tab atlasTab = attentionTabs.getTabs().getFirst();
         t.setOnSucceeded(e -> {
+            AttentionAtlasView.HeadRef open = atlasView == null ? null : atlasView.selectedProperty().get();
             atlas = t.getValue();
-            atlasView = new AttentionAtlasView(atlas.atlas());
-            atlasView.setId("storeAtlas");
-            StackPane head = new StackPane(new Label("Click a head to open it"));
-            head.setId("storeHeadPane");
-            atlasView.setOnHeadSelected((layer, h) -> head.getChildren().setAll(headView(layer, h)));
-            SplitPane split = new SplitPane(atlasView, head);
-            split.setOrientation(Orientation.HORIZONTAL);
-            split.setDividerPositions(0.55);
-            BorderPane pane = new BorderPane(split);
-            pane.setTop(exampleBar(tab, example));
-            tab.setContent(pane);
+            showAtlas();
+            // the open head stays open, now with this example's map
+            if (open != null && atlas.atlas().head(open.layer(), open.head()) != null) {
+                atlasView.select(open.layer(), open.head());
+            } else {
+                headPane.getChildren().setAll(new Label("Click a head (in the atlas or the table) to open it"));
+            }
+            pane.setTop(exampleBar(pane, example));
         });
-        t.setOnFailed(e -> tab.setContent(new StackPane(new Label("Could not read the attention maps: "
+        t.setOnFailed(e -> atlasTab.setContent(new StackPane(new Label("Could not read the attention maps: "
                 + t.getException().getMessage()))));
         Thread th = new Thread(t, "store-atlas");
         th.setDaemon(true);
         th.start();
     }
 
-    private Node exampleBar(Tab tab, int example) {
+    /** Shows the atlas read last, captioned from the head reports once they are computed. */
+    private void showAtlas() {
+        AtlasModel model = heads == null ? atlas.atlas() : HeadTables.captioned(atlas.atlas(), heads);
+        atlasView = new AttentionAtlasView(model);
+        atlasView.setId("storeAtlas");
+        atlasView.setOnHeadSelected((layer, h) -> headPane.getChildren().setAll(headView(layer, h)));
+        attentionTabs.getTabs().getFirst().setContent(atlasView);
+    }
+
+    private Node exampleBar(BorderPane pane, int example) {
         javafx.scene.control.Spinner<Integer> chooser = new javafx.scene.control.Spinner<>(0, Math.max(0, store.examples() - 1), example);
         chooser.setId("storeAtlasExample");
         chooser.setEditable(true);
         chooser.setPrefWidth(100);
         chooser.valueProperty().addListener((o, was, now) -> {
-            if (now != null && now != example) loadAtlas(tab, now);
+            if (now != null && now != example) loadAtlas(pane, now);
         });
         String text = store.exampleName(example);
         Label what = new Label(text == null ? "" : text.length() > 160 ? text.substring(0, 160) + "\u2026" : text);
@@ -199,7 +336,29 @@ public class StoreView extends BorderPane {
                 tokens, tokens);
         HeatmapView v = new HeatmapView(hvm);
         v.setId("storeHeadMap");
+        HeadAnalysis.HeadReport r = heads == null ? null : HeadTables.find(heads, layer, head);
+        String headName = "L" + layer + ".H" + head + (r == null ? "" : " " + r.label());
+        List<String> keys = atlas.tokens() != null && atlas.tokens().size() == h.cols() ? atlas.tokens() : null;
+        tokenView.setHead(headName, h.map(), h.rows(), h.cols(), keys);
+        v.setOnCellClicked(c -> tokenView.selectQuery(c.row()));
+        // a click on a row label (left of the plot) selects that query token too
+        v.canvas().addEventHandler(javafx.scene.input.MouseEvent.MOUSE_CLICKED, e -> {
+            double[] rect = v.plotRect();
+            if (e.getClickCount() != 1 || e.getX() >= rect[0] || e.getY() < rect[1] || e.getY() >= rect[1] + rect[3]) return;
+            int row = (int) Math.floor(hvm.viewport().rowAt(e.getY() - rect[1], rect[3]));
+            if (row >= 0 && row < h.rows()) tokenView.selectQuery(row);
+        });
         return v;
+    }
+
+    /** The head metrics table (null before the attention tab was shown). */
+    public HeadTableView headTable() {
+        return headTable;
+    }
+
+    /** The "from this token" view of the open head (null before the attention tab was shown). */
+    public TokenAttentionView tokenView() {
+        return tokenView;
     }
 
     /**
@@ -216,13 +375,17 @@ public class StoreView extends BorderPane {
         if (atlas != null) {
             String id = "atlas-" + name.replaceAll("[^A-Za-z0-9_-]", "-");
             items.add(new ReportItem(id, "Attention atlas: " + atlas.atlas().title(), "Capture " + name, prov,
-                    AtlasImages.imageSource(atlas.atlas(), true), null));
+                    AtlasImages.imageSource(atlasView == null ? atlas.atlas() : atlasView.model(), true), null));
+        }
+        if (heads != null) {
+            items.addAll(AttentionCharts.reportItems(heads, name, "Capture " + name, prov));
         }
         return items;
     }
 
     /** Unmaps the store (retrying in the background while a reader still holds it). */
     public void close() {
+        if (analysis != null) analysis.cancel();
         Thread closer = new Thread(() -> {
             for (int i = 0; i < 50; i++) {
                 try {

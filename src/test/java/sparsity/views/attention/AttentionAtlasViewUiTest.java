@@ -144,4 +144,23 @@ class AttentionAtlasViewUiTest {
         });
         assertTrue(Files.size(shot) > 5_000);
     }
+
+    @Test
+    void newCaptionsKeepTheThumbnails(FxRobot robot) throws Exception {
+        awaitReady();
+        int[] before = view.thumbnail(1, 0);
+        AtlasModel m = view.model();
+        java.util.List<AtlasModel.Head> heads = new java.util.ArrayList<>();
+        for (AtlasModel.Head h : m.maps()) {
+            heads.add(new AtlasModel.Head(h.layer(), h.head(), h.map(), h.rows(), h.cols(), "L" + h.name(), "sparsity 0.5"));
+        }
+        robot.interact(() -> view.setCaptions(new AtlasModel(m.title(), m.layers(), m.heads(), heads)));
+        assertEquals("L1.0", view.model().head(1, 0).label());
+        assertTrue(robot.lookup("#atlas-1-0").lookup(".label").queryAllAs(javafx.scene.control.Label.class).stream()
+                .anyMatch(l -> l.getText().equals("1.0  L1.0")));
+        assertTrue(view.readyProperty().get());
+        assertTrue(java.util.Arrays.equals(before, view.thumbnail(1, 0)));
+        AtlasModel other = new AtlasModel("x", 2, 3, List.of(new AtlasModel.Head(0, 0, AtlasMaps.diagonal(N), N, N, "", "")));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> view.setCaptions(other));
+    }
 }
