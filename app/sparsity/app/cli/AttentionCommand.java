@@ -98,7 +98,7 @@ final class AttentionCommand implements Callable<Integer> {
             try (ActivationStore s = ActivationStore.open(store)) {
                 List<HeadAnalysis.HeadReport> heads = HeadAnalysis.analyze(s, HeadMetrics.Settings.defaults(), budget, layout,
                         ProgressListener.NONE);
-                Exporter.writeCsv(sparsity.app.report.AttentionTables.heads(heads), out.resolve("heads.csv"));
+                Exporter.writeCsv(sparsity.views.attention.HeadTables.heads(heads), out.resolve("heads.csv"));
                 Files.writeString(out.resolve("patterns.json"), JsonWriter.pretty(patterns(heads)), StandardCharsets.UTF_8);
                 ImageIO.write(AtlasImages.render(atlas(s, heads, summary), 96, true), "png", out.resolve("atlas.png").toFile());
                 o.printf(Locale.ROOT, "analyzed %d layers x %d heads over %d examples (%s)%n", heads.getLast().layer() + 1,

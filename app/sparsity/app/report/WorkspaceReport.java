@@ -22,6 +22,7 @@ import sparsity.analysis.store.StoredTensor;
 import sparsity.attention.HeadAnalysis;
 import sparsity.attention.metrics.HeadMetrics;
 import sparsity.views.attention.AtlasImages;
+import sparsity.views.attention.AttentionCharts;
 import sparsity.views.capture.StoreAtlas;
 import sparsity.views.stats.ActivationStatsReport;
 import sparsity.views.export.TableData;
@@ -118,8 +119,7 @@ public final class WorkspaceReport {
             }
             if (s.tensors().stream().anyMatch(StoredTensor::isAttention)) {
                 List<HeadAnalysis.HeadReport> heads = HeadAnalysis.analyze(s, HeadMetrics.Settings.defaults(), 0.1, null, ProgressListener.NONE);
-                out.add(new ReportItem(name + "-attention-heads", "Attention heads: metrics and patterns", "Store " + name, prov, null,
-                        AttentionTables.heads(heads)));
+                out.addAll(AttentionCharts.reportItems(heads, name, "Store " + name, prov));
                 StoreAtlas atlas = StoreAtlas.of(s, 0, name + ", example 0");
                 out.add(new ReportItem(name + "-attention-atlas", "Attention atlas, example 0", "Store " + name, prov,
                         AtlasImages.imageSource(atlas.atlas(), true), null));

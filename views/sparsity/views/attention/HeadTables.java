@@ -10,10 +10,9 @@ import sparsity.attention.metrics.Stat;
 import sparsity.views.export.TableData;
 
 /**
- * The per-head attention table of the views: the same columns and cell texts as the CLI's
- * {@code heads.csv} ({@code sparsity.app.report.AttentionTables#heads}, which the views cannot
- * use), so a CSV exported from the head table equals the CLI's; a test compares the two.
- * Also the atlas captions made from the head reports.
+ * The per-head attention table: the head table's CSV in the app, {@code heads.csv} of
+ * {@code ./workbench attention} and the reports all come from here, so they agree. Also the
+ * atlas captions made from the head reports.
  */
 public final class HeadTables {
 

@@ -65,8 +65,8 @@ class ReportCommandTest {
         assertEquals(0, r.status(), r.err());
         String html = Files.readString(out.resolve("index.html"));
         assertTrue(html.contains("Store s1"), "the store has its section");
-        assertTrue(html.contains("Attention heads: metrics and patterns"), html);
-        assertTrue(Files.readAllLines(out.resolve("s1-attention-heads.csv")).size() == 1 + 6 * 12, "one row per head");
+        assertTrue(html.contains("Normalized entropy per head, by layer"), html);
+        assertTrue(Files.readAllLines(out.resolve("attention-heads-s1.csv")).size() == 1 + 6 * 12, "one row per head");
     }
 
     @Test
