@@ -30,7 +30,6 @@ import sparsity.analysis.json.JsonWriter;
 import sparsity.analysis.onnx.ModelLoadException;
 import sparsity.analysis.onnx.ModelSummary;
 import sparsity.analysis.onnx.OnnxModels;
-import sparsity.analysis.samples.SampleModels;
 import sparsity.analysis.store.ActivationStore;
 import sparsity.analysis.store.DType;
 import sparsity.analysis.store.StoredTensor;
@@ -82,13 +81,7 @@ final class AttentionCommand implements Callable<Integer> {
             if (src instanceof InputSources.Texts t && t.lines().size() > limit) src = new InputSources.Texts(t.lines().subList(0, limit), t.origin());
             Tokenizer tok = null;
             if (src instanceof InputSources.Texts) {
-                Optional<Path> tf = Optional.ofNullable(tokenizer).or(() -> InputSources.tokenizerBeside(modelFile));
-                if (tf.isEmpty()) {
-                    for (SampleModels.Sample s : SampleModels.all()) {
-                        Optional<Path> st = SampleModels.tokenizer(s);
-                        if (st.isPresent() && st.get().getParent().equals(modelFile.toAbsolutePath().getParent())) tf = st;
-                    }
-                }
+                Optional<Path> tf = ModelArgument.tokenizer(modelFile, tokenizer);
                 if (tf.isPresent()) tok = Tokenizers.load(tf.get());
             }
             InputSources.Prepared prepared = InputSources.prepare(summary, src, tok, 8, maxLength, ProgressListener.NONE);

@@ -26,7 +26,6 @@ import sparsity.analysis.input.Tokenizers;
 import sparsity.analysis.onnx.ModelLoadException;
 import sparsity.analysis.onnx.ModelSummary;
 import sparsity.analysis.onnx.OnnxModels;
-import sparsity.analysis.samples.SampleModels;
 import sparsity.analysis.store.DType;
 
 /** {@code ./workbench capture --model M --input FILE|DIR --tensors NAME,...|--attention --out STORE}. */
@@ -91,8 +90,7 @@ final class CaptureCommand implements Callable<Integer> {
             }
             Tokenizer tok = null;
             if (source instanceof InputSources.Texts) {
-                Optional<Path> tf = Optional.ofNullable(tokenizer).or(() -> InputSources.tokenizerBeside(modelFile));
-                if (tf.isEmpty()) tf = sampleTokenizer(modelFile);
+                Optional<Path> tf = ModelArgument.tokenizer(modelFile, tokenizer);
                 if (tf.isPresent()) tok = Tokenizers.load(tf.get());
             }
             InputSources.Prepared prepared = InputSources.prepare(summary, source, tok, batch, maxLength, ProgressListener.NONE);
@@ -139,13 +137,5 @@ final class CaptureCommand implements Callable<Integer> {
             throw new UserInputException(e.getMessage(), e);
         }
         return 0;
-    }
-
-    private static Optional<Path> sampleTokenizer(Path modelFile) throws IOException {
-        for (SampleModels.Sample s : SampleModels.all()) {
-            Optional<Path> t = SampleModels.tokenizer(s);
-            if (t.isPresent() && t.get().getParent().equals(modelFile.toAbsolutePath().getParent())) return t;
-        }
-        return Optional.empty();
     }
 }

@@ -13,6 +13,21 @@ final class ModelArgument {
     private ModelArgument() {
     }
 
+    /**
+     * The tokenizer.json for a text model: the one named on the command line, else one beside
+     * the model, else the bundled sample's own.
+     */
+    static Optional<Path> tokenizer(Path modelFile, Path named) throws IOException {
+        if (named != null) return Optional.of(named);
+        Optional<Path> beside = sparsity.analysis.capture.InputSources.tokenizerBeside(modelFile);
+        if (beside.isPresent()) return beside;
+        for (SampleModels.Sample s : SampleModels.all()) {
+            Optional<Path> t = SampleModels.tokenizer(s);
+            if (t.isPresent() && t.get().getParent().equals(modelFile.toAbsolutePath().getParent())) return t;
+        }
+        return Optional.empty();
+    }
+
     static Path resolve(String arg) {
         Path p = Path.of(arg);
         if (Files.exists(p)) return p;
