@@ -56,14 +56,14 @@ public final class HeadAnalysis {
                 int k = size[1];
                 float[] all = t.map(e);
                 boolean causal = q == k && isCausal(all, heads, q, k);
+                List<AttentionMap> perHead = new ArrayList<>(heads);
                 for (int h = 0; h < heads; h++) {
                     float[] p = java.util.Arrays.copyOfRange(all, h * q * k, (h + 1) * q * k);
-                    AttentionMap m = causal ? AttentionMap.causal(p, q) : AttentionMap.full(p, q, k);
-                    acc[h].add(m);
-                    if (induction != null && induction.start() + 2 * induction.length() <= q) {
-                        acc[h].addInduction(m, induction.start(), induction.length());
-                    }
-                    if (e == 0) fits[h] = PatternSearch.classify(m, budget, PatternSearch.defaultBlockSize(k));
+                    perHead.add(causal ? AttentionMap.causal(p, q) : AttentionMap.full(p, q, k));
+                }
+                HeadBatch.add(perHead, acc, induction);
+                if (e == 0) {
+                    for (int h = 0; h < heads; h++) fits[h] = PatternSearch.classify(perHead.get(h), budget, PatternSearch.defaultBlockSize(k));
                 }
                 progress.update((layer + (e + 1.0) / examples) / maps.size(), "Attention metrics: " + t.layout().label());
             }

@@ -18,7 +18,7 @@ import sparsity.kernels.bench.KernelBench;
         + "on all-MiniLM-L6-v2 against plain ONNX Runtime inference, and store reads against a sequential read.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: kernels or capture.")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: kernels, capture or attention.")
     String what;
 
     @Option(names = "--texts", defaultValue = "1000", description = "capture: sentences of the sample corpus (default ${DEFAULT-VALUE}).")
@@ -42,6 +42,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ("attention".equals(what)) {
+            sparsity.attention.bench.AttentionBench.run(spec.commandLine().getOut(), 12, 12, 512, rounds);
+            return 0;
+        }
         if ("capture".equals(what)) {
             if (texts < 1 || rounds < 1) throw new UserInputException("--texts and --rounds must be at least 1");
             java.nio.file.Path dir = work != null ? java.nio.file.Files.createDirectories(work)
@@ -50,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (!"kernels".equals(what)) {
-            throw new UserInputException("unknown benchmark \"" + what + "\"; try: bench kernels, bench capture");
+            throw new UserInputException("unknown benchmark \"" + what + "\"; try: bench kernels, bench capture, bench attention");
         }
         if (repeats < 1) throw new UserInputException("--repeats must be at least 1");
         int all = Runtime.getRuntime().availableProcessors();

@@ -76,13 +76,25 @@ public final class HeadMetrics {
 
         /** Adds every row of one example's map. */
         public Accumulator add(AttentionMap map) {
+            return add(map, null);
+        }
+
+        /**
+         * As {@link #add(AttentionMap)}, with each row's entropy already computed (by the compute
+         * layer's {@code rowEntropy}, say); null to compute it here.
+         */
+        public Accumulator add(AttentionMap map, float[] rowEntropy) {
+            if (rowEntropy != null && rowEntropy.length != map.queries()) {
+                throw new IllegalArgumentException("need one entropy per query row");
+            }
             if (scratch.length < map.keys()) scratch = new float[map.keys()];
             float[] p = map.p();
             for (int i = 0; i < map.queries(); i++) {
                 int m = map.validKeys()[i];
                 int off = i * map.keys();
-                entropy.add(RowMetrics.entropy(p, off, m));
-                normEntropy.add(RowMetrics.normalizedEntropy(p, off, m));
+                double h = rowEntropy != null ? rowEntropy[i] : RowMetrics.entropy(p, off, m);
+                entropy.add(h);
+                normEntropy.add(m <= 1 ? 0 : h / Math.log(m));
                 float[] sorted = RowMetrics.sortedDescending(p, off, m, scratch);
                 for (int t = 0; t < coverage.length; t++) {
                     coverage[t].add(RowMetrics.coverageDensity(sorted, m, s.coverageTaus()[t]));
