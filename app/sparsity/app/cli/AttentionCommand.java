@@ -38,6 +38,7 @@ import sparsity.attention.metrics.HeadMetrics;
 import sparsity.views.attention.AtlasImages;
 import sparsity.views.attention.AtlasModel;
 import sparsity.views.export.Exporter;
+import sparsity.views.export.TableData;
 
 /**
  * {@code ./workbench attention --model M --input FILE --out DIR}: captures every attention map,
@@ -54,6 +55,10 @@ final class AttentionCommand implements Callable<Integer> {
     @Option(names = "--max-length", defaultValue = "128") int maxLength;
     @Option(names = "--limit", defaultValue = "64", description = "Use the first N texts (default ${DEFAULT-VALUE}).") int limit;
     @Option(names = "--budget", defaultValue = "0.1", description = "Pattern budget as a share of the attention cells (default ${DEFAULT-VALUE}).") double budget;
+    @Option(names = "--keys", split = ",", paramLabel = "PATTERN",
+            description = "Also capture these key (or hidden-state) tensors [tokens, heads x d_head] and write the UNComp matrix "
+                    + "entropy of each head's key matrix to keys.csv, e.g. '/encoder/layer.*/attention/self/key/Add_output_0'.")
+    List<String> keys = new ArrayList<>();
     @Option(names = "--induction", paramLabel = "START:LENGTH",
             description = "Inputs are random sequences repeated twice; the first copy starts at START and has LENGTH tokens.") String induction;
     @Spec CommandSpec spec;
@@ -85,7 +90,7 @@ final class AttentionCommand implements Callable<Integer> {
                 if (tf.isPresent()) tok = Tokenizers.load(tf.get());
             }
             InputSources.Prepared prepared = InputSources.prepare(summary, src, tok, 8, maxLength, ProgressListener.NONE);
-            try (Capture c = Capture.open(new CaptureSpec(modelFile, List.of(), true, DType.FLOAT32, store, prepared.description()))) {
+            try (Capture c = Capture.open(new CaptureSpec(modelFile, keys, true, DType.FLOAT32, store, prepared.description()))) {
                 c.run(prepared.batches().iterator(), ProgressListener.NONE);
             }
             try (ActivationStore s = ActivationStore.open(store)) {
@@ -103,7 +108,12 @@ final class AttentionCommand implements Callable<Integer> {
                             h.metrics().induction().n() > 0 ? String.format(Locale.ROOT, "  induction %.3f", h.metrics().induction().mean()) : "",
                             h.pattern().best().pattern(), h.pattern().best().score());
                 }
-                o.printf("wrote    %s (heads.csv, patterns.json, atlas.png)%n", out);
+                boolean wroteKeys = false;
+                if (!keys.isEmpty()) {
+                    Exporter.writeCsv(keyEntropies(s, heads.getLast().head() + 1), out.resolve("keys.csv"));
+                    wroteKeys = true;
+                }
+                o.printf("wrote    %s (heads.csv, patterns.json, atlas.png%s)%n", out, wroteKeys ? ", keys.csv" : "");
             }
         } catch (ModelLoadException | CaptureException | IllegalArgumentException e) {
             throw new UserInputException(e.getMessage(), e);
@@ -113,6 +123,31 @@ final class AttentionCommand implements Callable<Integer> {
             if (ActivationStore.isStore(store)) ActivationStore.delete(store);
         }
         return 0;
+    }
+
+    /**
+     * UNComp's matrix entropy of each head's key matrix: the captured tensor's rows (tokens of
+     * every example) split into {@code heads} column blocks of d_head; entropy in nats and
+     * divided by log(d_head).
+     */
+    static TableData keyEntropies(ActivationStore s, int heads) {
+        List<List<String>> rows = new ArrayList<>();
+        for (StoredTensor t : s.tensors()) {
+            if (t.isAttention()) continue;
+            if (t.dim() % heads != 0) {
+                throw new UserInputException(t.name() + " has " + t.dim() + " columns, not a multiple of the " + heads + " heads");
+            }
+            int dh = t.dim() / heads;
+            int n = (int) Math.min(t.rows(), 16_384);
+            float[] all = t.read(0, n, new float[n * t.dim()]);
+            for (int h = 0; h < heads; h++) {
+                float[] x = new float[n * dh];
+                for (int r = 0; r < n; r++) System.arraycopy(all, r * t.dim() + h * dh, x, r * dh, dh);
+                double e = sparsity.attention.metrics.MatrixEntropy.of(x, n, dh);
+                rows.add(List.of(t.name(), Integer.toString(h), Integer.toString(n), f(e), f(e / Math.log(dh))));
+            }
+        }
+        return new TableData("Key matrix entropy (UNComp)", List.of("tensor", "head", "rows", "matrix_entropy", "normalized"), rows);
     }
 
     /** MInference's layout: one object per layer, head index to [pattern, vertical_size, slash_size, score]. */

@@ -50,8 +50,15 @@ class AttentionCommandTest {
         Path texts = Files.write(tmp.resolve("t.txt"), List.of("The quick brown fox jumps over the lazy dog.",
                 "Debian is a free operating system.", "Attention maps show where each token looks."));
         Path out = tmp.resolve("m");
-        InspectCommandTest.Run r = cli("attention", "--model", "all-minilm-l6-v2", "--input", texts.toString(), "--out", out.toString());
+        InspectCommandTest.Run r = cli("attention", "--model", "all-minilm-l6-v2", "--input", texts.toString(), "--out", out.toString(),
+                "--keys", "/encoder/layer.*/attention/self/key/Add_output_0");
         assertEquals(0, r.status(), r.err());
+        List<String> keys = Files.readAllLines(out.resolve("keys.csv"));
+        assertEquals(1 + 6 * 12, keys.size(), "one UNComp entropy per layer and head");
+        for (String row : keys.subList(1, keys.size())) {
+            double norm = Double.parseDouble(row.split(",")[4]);
+            assertTrue(norm > 0 && norm <= 1 + 1e-9, row);
+        }
         List<String> csv = Files.readAllLines(out.resolve("heads.csv"));
         assertEquals(1 + 6 * 12, csv.size());
         List<String> header = List.of(csv.get(0).split(","));
