@@ -110,7 +110,8 @@ final class AttentionCommand implements Callable<Integer> {
                 }
                 boolean wroteKeys = false;
                 if (!keys.isEmpty()) {
-                    Exporter.writeCsv(keyEntropies(s, heads.getLast().head() + 1), out.resolve("keys.csv"));
+                    Exporter.writeCsv(sparsity.views.attention.KeyEntropyTables.table(sparsity.attention.KeyEntropy.of(s, heads.getLast().head() + 1, 16_384)),
+                            out.resolve("keys.csv"));
                     wroteKeys = true;
                 }
                 o.printf("wrote    %s (heads.csv, patterns.json, atlas.png%s)%n", out, wroteKeys ? ", keys.csv" : "");
@@ -123,31 +124,6 @@ final class AttentionCommand implements Callable<Integer> {
             if (ActivationStore.isStore(store)) ActivationStore.delete(store);
         }
         return 0;
-    }
-
-    /**
-     * UNComp's matrix entropy of each head's key matrix: the captured tensor's rows (tokens of
-     * every example) split into {@code heads} column blocks of d_head; entropy in nats and
-     * divided by log(d_head).
-     */
-    static TableData keyEntropies(ActivationStore s, int heads) {
-        List<List<String>> rows = new ArrayList<>();
-        for (StoredTensor t : s.tensors()) {
-            if (t.isAttention()) continue;
-            if (t.dim() % heads != 0) {
-                throw new UserInputException(t.name() + " has " + t.dim() + " columns, not a multiple of the " + heads + " heads");
-            }
-            int dh = t.dim() / heads;
-            int n = (int) Math.min(t.rows(), 16_384);
-            float[] all = t.read(0, n, new float[n * t.dim()]);
-            for (int h = 0; h < heads; h++) {
-                float[] x = new float[n * dh];
-                for (int r = 0; r < n; r++) System.arraycopy(all, r * t.dim() + h * dh, x, r * dh, dh);
-                double e = sparsity.attention.metrics.MatrixEntropy.of(x, n, dh);
-                rows.add(List.of(t.name(), Integer.toString(h), Integer.toString(n), f(e), f(e / Math.log(dh))));
-            }
-        }
-        return new TableData("Key matrix entropy (UNComp)", List.of("tensor", "head", "rows", "matrix_entropy", "normalized"), rows);
     }
 
     /** MInference's layout: one object per layer, head index to [pattern, vertical_size, slash_size, score]. */

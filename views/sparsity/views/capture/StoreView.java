@@ -188,6 +188,8 @@ public class StoreView extends BorderPane {
         Tab chartsTab = new Tab("Charts by layer", chartsPane);
         chartsTab.setId("storeAttentionChartsTab");
         attentionTabs = new TabPane(atlasTab, tableTab, chartsTab);
+        int heads = StoreAtlas.mapTensors(store).getFirst().dim();
+        if (sparsity.attention.KeyEntropy.applies(store, heads)) attentionTabs.getTabs().add(keyEntropyTab(heads));
         attentionTabs.setId("storeAttentionTabs");
         attentionTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane right = new SplitPane(headPane, tokenView);
@@ -200,6 +202,42 @@ public class StoreView extends BorderPane {
         tab.setContent(pane);
         loadAtlas(pane, 0);
         analyzeHeads();
+    }
+
+    /**
+     * UNComp's key-matrix entropy of every head, for the captured tensors of rows that split into
+     * the heads (capture the key projections, e.g. {@code /encoder/layer.*}{@code /attention/self/key/Add_output_0}),
+     * computed in the background.
+     */
+    private Tab keyEntropyTab(int heads) {
+        javafx.scene.control.TableView<java.util.List<String>> table = new javafx.scene.control.TableView<>();
+        table.setId("storeKeyEntropyTable");
+        table.setPlaceholder(new Label("Computing the key matrices' entropy\u2026"));
+        table.setColumnResizePolicy(javafx.scene.control.TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
+        Tab tab = new Tab("Key entropy (UNComp)", table);
+        tab.setId("storeKeyEntropyTab");
+        Task<sparsity.views.export.TableData> t = new Task<>() {
+            @Override
+            protected sparsity.views.export.TableData call() throws InterruptedException {
+                return sparsity.views.attention.KeyEntropyTables.table(sparsity.attention.KeyEntropy.of(store, heads, 16_384));
+            }
+        };
+        t.setOnSucceeded(e -> {
+            sparsity.views.export.TableData d = t.getValue();
+            for (int c = 0; c < d.columns().size(); c++) {
+                final int col = c;
+                javafx.scene.control.TableColumn<java.util.List<String>, String> tc = new javafx.scene.control.TableColumn<>(d.columns().get(c));
+                tc.setCellValueFactory(cd -> new javafx.beans.property.ReadOnlyStringWrapper(cd.getValue().get(col)));
+                table.getColumns().add(tc);
+            }
+            table.getItems().setAll(d.rows());
+            sparsity.views.export.ExportActions.install(table, () -> d, "key-entropy-" + name);
+        });
+        t.setOnFailed(e -> table.setPlaceholder(new Label("Could not compute the key entropy: " + t.getException().getMessage())));
+        Thread th = new Thread(t, "store-key-entropy");
+        th.setDaemon(true);
+        th.start();
+        return tab;
     }
 
     /** Computes every head's metrics over all examples in the background, with progress in the table. */
