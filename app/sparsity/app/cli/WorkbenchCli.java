@@ -16,7 +16,7 @@ import sparsity.app.AppInfo;
         description = "Sparsity Workbench: look inside ONNX models from the command line. "
                 + "Run without a command to open the desktop app.",
         subcommands = {InspectCommand.class, CaptureCommand.class, StatsCommand.class, StoreCommand.class,
-                AttentionCommand.class, SaeCommand.class, ReportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                AttentionCommand.class, SaeCommand.class, PruneCommand.class, ReportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class WorkbenchCli {
 
     /** Exit status for bad input. */
