@@ -1,5 +1,7 @@
 package sparsity.attention;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -8,7 +10,6 @@ import sparsity.attention.metrics.HeadMetrics;
 import sparsity.kernels.Backend;
 import sparsity.kernels.Backends;
 import sparsity.kernels.FloatMatrix;
-import sparsity.kernels.MemoryScope;
 
 /**
  * Adds one example's maps of many heads to their accumulators, heads in parallel (one thread
@@ -17,6 +18,12 @@ import sparsity.kernels.MemoryScope;
  * from one descending sort per row.
  */
 public final class HeadBatch {
+
+    /** Single-threaded (heads are the parallel unit), thread-safe, shared: it holds no pool. */
+    private static final Backend BACKEND = Backends.create("vector", 1);
+
+    /** Per worker thread, off-heap room for one map and its row entropies, grown as needed. */
+    private static final ThreadLocal<MemorySegment[]> BUFFER = ThreadLocal.withInitial(() -> new MemorySegment[1]);
 
     private HeadBatch() {
     }
@@ -29,12 +36,16 @@ public final class HeadBatch {
         if (maps.size() != acc.length) throw new IllegalArgumentException("one accumulator per map");
         IntStream.range(0, maps.size()).parallel().forEach(h -> {
             AttentionMap m = maps.get(h);
-            try (MemoryScope s = MemoryScope.open(); Backend be = Backends.create("vector", 1)) {
-                FloatMatrix p = s.floats(m.queries(), m.keys(), m.p());
-                FloatMatrix ent = s.floats(m.queries(), 1);
-                be.rowEntropy(p, ent);
-                acc[h].add(m, ent.toArray());
+            long cells = (long) m.queries() * m.keys();
+            MemorySegment[] holder = BUFFER.get();
+            if (holder[0] == null || holder[0].byteSize() < 4 * (cells + m.queries())) {
+                holder[0] = Arena.ofAuto().allocate(4 * (cells + m.queries()), 64);
             }
+            FloatMatrix p = FloatMatrix.wrap(holder[0], m.queries(), m.keys(), m.keys());
+            p.copyFrom(m.p());
+            FloatMatrix ent = FloatMatrix.wrapAt(holder[0], 4 * cells, m.queries(), 1);
+            BACKEND.rowEntropy(p, ent);
+            acc[h].add(m, ent.toArray());
             if (induction != null && induction.start() + 2 * induction.length() <= m.queries()) {
                 acc[h].addInduction(m, induction.start(), induction.length());
             }

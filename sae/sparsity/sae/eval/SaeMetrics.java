@@ -54,8 +54,7 @@ public final class SaeMetrics {
             FloatMatrix z = s.floats(batchSize, k);
             for (long b = 0; b < batches; b++) {
                 data.batch(b, x);
-                sae.reconstruct(x, xh);
-                sae.encode(x, idx, z);
+                sae.encodeAndReconstruct(x, idx, z, xh);
                 for (int r = 0; r < batchSize; r++) {
                     double dot = 0;
                     double nx = 0;

@@ -190,8 +190,17 @@ public final class TopKAutoencoder implements AutoCloseable {
 
     /** Codes for x [B x d]: kept latents and their values (after ReLU), each [B x k]. */
     public void encode(FloatMatrix x, IntMatrix idx, FloatMatrix z) {
+        encodeAndReconstruct(x, idx, z, null);
+    }
+
+    /**
+     * Codes and reconstructions of x [B x d] from one forward pass: kept latents and their values
+     * into idx and z [B x k], reconstructions into out [B x d] (skipped when out is null).
+     */
+    public void encodeAndReconstruct(FloatMatrix x, IntMatrix idx, FloatMatrix z, FloatMatrix out) {
         Batch b = batch(x.rows());
         forward(x, b);
+        if (out != null) out.copyFrom(b.xhat);
         for (int r = 0; r < x.rows(); r++) {
             for (int j = 0; j < cfg.k(); j++) {
                 idx.set(r, j, b.idx.get(r, j));
