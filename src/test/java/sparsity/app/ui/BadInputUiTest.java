@@ -1,21 +1,14 @@
 package sparsity.app.ui;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import javafx.scene.control.Label;
 import javafx.scene.control.TabPane;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,26 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Drops bad files onto the window (through the method the drop handler calls): each gives an
  * error naming the file and the problem, and the app keeps what it had open and opens more.
  */
-@ExtendWith(ApplicationExtension.class)
-class BadInputUiTest {
-
-    @TempDir
-    static Path tmp;
-
-    private MainWindow window;
-    private Stage stage;
-
-    @Start
-    void start(Stage stage) throws IOException {
-        this.stage = stage;
-        window = new MainWindow(stage, UiFixtures.configDir(tmp));
-        stage.show();
-    }
-
-    @AfterEach
-    void closeWindow() {
-        UiFixtures.close(stage);
-    }
+class BadInputUiTest extends MainWindowUiTest {
 
     @Test
     void corruptAndEmptyFilesAreReportedAndTheOpenModelStays(FxRobot robot) throws Exception {

@@ -1,7 +1,5 @@
 package sparsity.app.ui;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -10,14 +8,8 @@ import javafx.concurrent.Task;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import sparsity.app.jobs.JobManager;
 import sparsity.app.jobs.ProgressTask;
@@ -26,26 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Background jobs in the status bar: shown while running, with progress; Cancel stops them; failures show. */
-@ExtendWith(ApplicationExtension.class)
-class JobsUiTest {
-
-    @TempDir
-    static Path tmp;
-
-    private MainWindow window;
-    private Stage stage;
-
-    @Start
-    void start(Stage stage) throws IOException {
-        this.stage = stage;
-        window = new MainWindow(stage, UiFixtures.configDir(tmp));
-        stage.show();
-    }
-
-    @AfterEach
-    void closeWindow() {
-        UiFixtures.close(stage);
-    }
+class JobsUiTest extends MainWindowUiTest {
 
     @Test
     void aRunningJobIsListedWithProgressAndCancelInterruptsIt(FxRobot robot) throws Exception {

@@ -1,6 +1,5 @@
 package sparsity.app.ui;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -8,14 +7,8 @@ import javafx.scene.control.DialogPane;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import sparsity.app.AppInfo;
 import sparsity.analysis.samples.SampleModels;
@@ -25,26 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The menus and the sidebar: About, one item per sample, tabs and sidebar in step, closing a tab. */
-@ExtendWith(ApplicationExtension.class)
-class MenusUiTest {
-
-    @TempDir
-    static Path tmp;
-
-    private MainWindow window;
-    private Stage stage;
-
-    @Start
-    void start(Stage stage) throws IOException {
-        this.stage = stage;
-        window = new MainWindow(stage, UiFixtures.configDir(tmp));
-        stage.show();
-    }
-
-    @AfterEach
-    void closeWindow() {
-        UiFixtures.close(stage);
-    }
+class MenusUiTest extends MainWindowUiTest {
 
     @Test
     void aboutShowsTheVersionAndEverySampleHasAnItem(FxRobot robot) throws Exception {

@@ -1,7 +1,5 @@
 package sparsity.app.ui;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 import javafx.geometry.Bounds;
@@ -10,39 +8,14 @@ import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Opens the bundled all-MiniLM-L6-v2 through File > Open sample and reads what the model view shows. */
-@ExtendWith(ApplicationExtension.class)
-class OpenSampleUiTest {
-
-    @TempDir
-    static Path tmp;
-
-    private MainWindow window;
-    private Stage stage;
-
-    @Start
-    void start(Stage stage) throws IOException {
-        this.stage = stage;
-        window = new MainWindow(stage, UiFixtures.configDir(tmp));
-        stage.show();
-    }
-
-    @AfterEach
-    void closeWindow() {
-        UiFixtures.close(stage);
-    }
+class OpenSampleUiTest extends MainWindowUiTest {
 
     private static boolean shown(FxRobot robot, String query) {
         return robot.lookup(query).match(n -> n.getScene() != null && n.getScene().getWindow().isShowing()).tryQuery().isPresent();
