@@ -20,7 +20,7 @@ final class SdpaModel {
 
     static ModelProto build() {
         GraphProto.Builder g = GraphProto.newBuilder().setName("sdpa")
-                .addInput(Fixtures.floatValue("x", "batch", 2, "seq", 4))
+                .addInput(sparsity.testing.OnnxProtos.floatValue("x", "batch", 2, "seq", 4))
                 .addInput(boolValue("causal"))
                 .addInitializer(TensorProto.newBuilder().setName("scale").setDataType(TensorProto.DataType.FLOAT_VALUE)
                         .addFloatData((float) Math.sqrt(1 / Math.sqrt(4))))
@@ -44,7 +44,7 @@ final class SdpaModel {
             in = p + "MatMul_1_output_0";
         }
         g.addNode(NodeProto.newBuilder().setName("/head/Softmax").setOpType("Softmax").addInput(in).addOutput("y"));
-        g.addOutput(Fixtures.floatValue("y", "batch", 2, "seq", 4));
+        g.addOutput(sparsity.testing.OnnxProtos.floatValue("y", "batch", 2, "seq", 4));
         return ModelProto.newBuilder().setIrVersion(8).setProducerName("tests")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(g).build();
     }

@@ -1,8 +1,6 @@
 package sparsity.analysis.onnx;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,10 +10,9 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import com.google.protobuf.ByteString;
+
+import static sparsity.testing.OnnxProtos.floatValue;
+import static sparsity.testing.OnnxProtos.raw;
 
 /** Small hand-built ONNX models for tests: y = Softmax(Relu(x W + b)). */
 final class TinyModels {
@@ -24,22 +21,6 @@ final class TinyModels {
     static final float[] B = {0f, 0.25f};
 
     private TinyModels() {
-    }
-
-    static ValueInfoProto floatValue(String name, Object... dims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (Object d : dims) {
-            if (d instanceof String s) shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(s));
-            else shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
-        }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
-    }
-
-    static ByteString raw(float[] v) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) b.putFloat(f);
-        return ByteString.copyFrom(b.array());
     }
 
     static ModelProto.Builder model(long opset) {

@@ -1,8 +1,6 @@
 package sparsity.app.ui;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,16 +14,15 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import com.google.protobuf.ByteString;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.Node;
 import javafx.stage.Stage;
 import org.testfx.util.WaitForAsyncUtils;
+
+import static sparsity.testing.OnnxProtos.floatValue;
+import static sparsity.testing.OnnxProtos.raw;
 
 /** Files and helpers for the UI tests: small valid models built in code, and bad files. */
 final class UiFixtures {
@@ -71,22 +68,6 @@ final class UiFixtures {
         new Random(42).nextBytes(bytes);
         Files.write(file, bytes);
         return file;
-    }
-
-    private static ValueInfoProto floatValue(String name, Object... dims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (Object d : dims) {
-            if (d instanceof String s) shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(s));
-            else shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
-        }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
-    }
-
-    private static ByteString raw(float[] v) {
-        ByteBuffer buf = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) buf.putFloat(f);
-        return ByteString.copyFrom(buf.array());
     }
 
     /** A config folder that is not a first start (an empty recent list), so no sample opens by itself. */
