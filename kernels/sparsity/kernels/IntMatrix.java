@@ -84,6 +84,14 @@ public final class IntMatrix {
         }
     }
 
+    /** Copies {@code src} (same shape, any stride) into this matrix. */
+    public void copyFrom(IntMatrix src) {
+        requireShape(src, rows, cols, "src");
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(src.segment, 4L * r * src.stride, segment, 4L * r * stride, 4L * cols);
+        }
+    }
+
     /** The elements, row-major, as a new array. */
     public int[] toArray() {
         int[] out = new int[Math.toIntExact(size())];

@@ -24,7 +24,9 @@ import sparsity.kernels.Backends;
 import sparsity.sae.eval.SaeMetrics;
 import sparsity.sae.format.SaeLensFormat;
 import sparsity.sae.format.SaeLensSae;
-import sparsity.sae.model.TopKAutoencoder;
+import sparsity.sae.model.Architectures;
+import sparsity.sae.model.SaeSpec;
+import sparsity.sae.model.SparseAutoencoder;
 import sparsity.sae.train.Checkpoints;
 import sparsity.sae.train.StoreBatches;
 import sparsity.sae.train.Trainer;
@@ -49,7 +51,7 @@ final class SaeCommand {
     static final class Train implements Callable<Integer> {
         @Option(names = "--store", required = true, paramLabel = "STORE") Path store;
         @Option(names = "--tensor", paramLabel = "NAME", description = "Captured tensor (default: the first with rows).") String tensor;
-        @Option(names = "--arch", defaultValue = "topk", description = "Architecture: topk (default).") String arch;
+        @Option(names = "--arch", defaultValue = "topk", description = "Architecture: topk (default), batchtopk, ksparse, relu.") String arch;
         @Option(names = "--k", defaultValue = "32", description = "Latents kept per row (default ${DEFAULT-VALUE}).") int k;
         @Option(names = "--latents", description = "Number of latents (default: 8 x the input width).") Integer latents;
         @Option(names = "--expansion", description = "Latents as a multiple of the input width.") Integer expansion;
@@ -63,6 +65,10 @@ final class SaeCommand {
         @Option(names = "--dead-window", description = "Tokens without firing before a latent is dead (default: min(10M, tokens / 10)).") Long deadWindow;
         @Option(names = "--k-aux", description = "Dead latents per row for AuxK (default d / 2).") Integer kAux;
         @Option(names = "--aux-alpha", defaultValue = "0.03125") double auxAlpha;
+        @Option(names = "--l1", defaultValue = "5", description = "relu: L1 coefficient lambda (default ${DEFAULT-VALUE}).") double l1;
+        @Option(names = "--k-start", description = "ksparse: k at the first step (default 4 k, at most the latents).") Integer kStart;
+        @Option(names = "--k-schedule", defaultValue = "0.5", description = "ksparse: share of the steps over which k goes down to its target (default ${DEFAULT-VALUE}).") double kSchedule;
+        @Option(names = "--alpha", defaultValue = "1", description = "ksparse: keep alpha x k latents when encoding for use (default ${DEFAULT-VALUE}; the paper uses 3).") double encodeAlpha;
         @Option(names = "--holdout", defaultValue = "0.05", description = "Share of the rows (the last ones) kept for evaluation.") double holdout;
         @Option(names = "--checkpoint-every", defaultValue = "0", description = "Tokens between checkpoints (0: at the end).") long checkpointEvery;
         @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0: all).") int threads;
@@ -73,7 +79,9 @@ final class SaeCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (!arch.equals("topk")) throw new UserInputException("--arch " + arch + ": this version trains topk autoencoders");
+            if (!Architectures.names().contains(arch)) {
+                throw new UserInputException("--arch " + arch + ": unknown (known: " + String.join(", ", Architectures.names()) + ")");
+            }
             if (!(holdout >= 0 && holdout < 1)) throw new UserInputException("--holdout must be in [0, 1)");
             PrintWriter o = spec.commandLine().getOut();
             try (ActivationStore s = ActivationStore.open(store)) {
@@ -89,21 +97,22 @@ final class SaeCommand {
                     default -> throw new UserInputException("--normalize must be none or saelens");
                 };
                 long window = deadWindow != null ? deadWindow : Math.max(batch, Math.min(10_000_000L, tokens / 10));
-                TopKAutoencoder.Config cfg;
+                Trainer.Settings ts = new Trainer.Settings(tokens, batch, lr, warmup, decay, checkpointEvery);
+                SaeSpec cfg;
                 try {
-                    cfg = new TopKAutoencoder.Config(k, kAux != null ? kAux : Math.max(1, d / 2), auxAlpha, window, 1e-3);
+                    cfg = new SaeSpec(arch, k, kAux != null ? kAux : Math.max(1, d / 2), auxAlpha, window, 1e-3, l1,
+                            kStart != null ? kStart : Math.min(n, 4 * k), Math.round(kSchedule * ts.totalSteps()), encodeAlpha, 0.999);
                 } catch (IllegalArgumentException e) {
                     throw new UserInputException(e.getMessage(), e);
                 }
-                Trainer.Settings ts = new Trainer.Settings(tokens, batch, lr, warmup, decay, checkpointEvery);
                 Properties prov = new Properties();
-                prov.putAll(Map.of("arch", arch, "k", "" + k, "latents", "" + n, "seed", "" + seed, "store", store.toAbsolutePath().toString(),
+                prov.putAll(Map.of("latents", "" + n, "seed", "" + seed, "store", store.toAbsolutePath().toString(),
                         "tensor", t.name(), "scale", "" + scale, "lr", "" + lr, "batch", "" + batch, "tokens", "" + tokens));
                 List<List<String>> rows = new ArrayList<>();
                 Files.createDirectories(out);
                 Path cp = out.resolve("checkpoint");
                 try (Backend be = threads > 0 ? Backends.create(backend, threads) : Backends.create(backend, Runtime.getRuntime().availableProcessors());
-                     TopKAutoencoder sae = new TopKAutoencoder(be, d, n, cfg, seed)) {
+                     SparseAutoencoder sae = create(be, d, n, cfg, seed)) {
                     StoreBatches train = new StoreBatches(t, 0, trainRows, seed, scale);
                     if (resume) {
                         if (!Files.isDirectory(cp)) throw new UserInputException(out + " has no checkpoint to resume from");
@@ -118,7 +127,7 @@ final class SaeCommand {
                         }
                         sae.initFromData(sample, sample.length / d, seed);
                     }
-                    o.printf(Locale.ROOT, "training topk d=%d n=%d k=%d on %,d rows of %s (%s backend, %d threads), %,d tokens%n",
+                    o.printf(Locale.ROOT, "training " + arch + " d=%d n=%d k=%d on %,d rows of %s (%s backend, %d threads), %,d tokens%n",
                             d, n, k, trainRows, t.name(), be.name(), be.threads(), tokens);
                     long startTokens = sae.steps() * (long) batch;
                     long t0 = System.nanoTime();
@@ -143,7 +152,7 @@ final class SaeCommand {
                     extra.put("seed", seed);
                     extra.put("training_tokens", r.tokens());
                     extra.put("workbench_activation_scale", (double) scale);
-                    SaeLensFormat.writeTopK(out, sae.params(), k, scale, t.name(), s.header().modelFile().getFileName().toString(),
+                    SaeLensFormat.write(out, sae, scale, t.name(), s.header().modelFile().getFileName().toString(),
                             ev == null ? null : ev.log10Density(), extra);
                     o.printf(Locale.ROOT, "trained  %d steps, %,d tokens; this run %,d tokens in %.1f s (%,.0f tokens/s)%n", r.steps(),
                             r.tokens(), r.tokens() - startTokens, secs, (r.tokens() - startTokens) / secs);
@@ -169,26 +178,31 @@ final class SaeCommand {
         public Integer call() throws Exception {
             try (ActivationStore s = ActivationStore.open(store)) {
                 SaeLensSae file = SaeLensFormat.read(sae);
-                if (!file.architecture().equals("topk")) throw new UserInputException(sae + ": architecture " + file.architecture() + " (this version evaluates topk)");
                 String hook = String.valueOf(file.cfg().getOrDefault("hook_name", ""));
                 String name = tensor != null ? tensor : s.tensor(hook).isPresent() ? hook : null;
                 StoredTensor t = tensor(s, store, name);
                 if (t.dim() != file.dIn()) throw new UserInputException(sae + " takes rows of " + file.dIn() + ", " + t.name() + " has " + t.dim());
                 long n = rows > 0 ? Math.min(rows, t.rows()) : t.rows();
                 try (Backend be = Backends.cpu();
-                     TopKAutoencoder m = new TopKAutoencoder(be, file.dIn(), file.dSae(),
-                             TopKAutoencoder.Config.defaults(file.dIn(), file.k()), 0)) {
-                    SaeLensFormat.load(file, m.params());
+                     SparseAutoencoder m = SaeLensFormat.open(file, be)) {
                     int eb = (int) Math.min(n, 1024);
                     SaeMetrics.Result ev = SaeMetrics.evaluate(m, new StoreBatches(t, t.rows() - n, n, 1, 1f), eb, n / eb);
-                    spec.commandLine().getOut().printf(Locale.ROOT, "autoencoder %s: topk d_in=%d d_sae=%d k=%d on %s%n", sae,
-                            file.dIn(), file.dSae(), file.k(), t.name());
+                    spec.commandLine().getOut().printf(Locale.ROOT, "autoencoder %s: %s d_in=%d d_sae=%d, %d code slots per row, on %s%n", sae,
+                            m.architecture(), file.dIn(), file.dSae(), m.codeWidth(), t.name());
                     printEval(spec.commandLine().getOut(), ev, "rows");
                 }
             } catch (IOException e) {
                 throw new UserInputException(e.getMessage(), e);
             }
             return 0;
+        }
+    }
+
+    private static SparseAutoencoder create(Backend be, int d, int n, SaeSpec spec, long seed) {
+        try {
+            return Architectures.create(be, d, n, spec, seed);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage(), e);
         }
     }
 

@@ -3,13 +3,13 @@ package sparsity.sae.eval;
 import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.IntMatrix;
 import sparsity.kernels.MemoryScope;
-import sparsity.sae.model.TopKAutoencoder;
+import sparsity.sae.model.SparseAutoencoder;
 import sparsity.sae.train.Batches;
 
 /**
  * Evaluation of an autoencoder on held-out rows (ALGORITHMS.md "Metrics"; SAELens evals.py):
  * FVU = sum |x - x_hat|^2 / sum |x - mean|^2, explained variance = 1 - FVU, mean cosine of x and
- * x_hat, L0, and per latent its density (fraction of rows where it is &gt; 0), with dead (density
+ * x_hat, L0, and per latent its density (fraction of rows where it is active: not 0), with dead (density
  * 0) and dense (&gt; 10% of rows) counts.
  */
 public final class SaeMetrics {
@@ -36,10 +36,10 @@ public final class SaeMetrics {
     }
 
     /** Evaluates {@code batches} batches of {@code batchSize} rows (batch indices 0, 1, ...). */
-    public static Result evaluate(TopKAutoencoder sae, Batches data, int batchSize, long batches) throws java.io.IOException {
+    public static Result evaluate(SparseAutoencoder sae, Batches data, int batchSize, long batches) throws java.io.IOException {
         int d = sae.params().inputDim();
         int n = sae.params().latents();
-        int k = sae.config().k();
+        int k = sae.codeWidth();
         double sse = 0;
         double sumSq = 0;
         double[] sum = new double[d];
@@ -71,7 +71,7 @@ public final class SaeMetrics {
                     }
                     cos += nx == 0 || nh == 0 ? 0 : dot / Math.sqrt(nx * nh);
                     for (int j = 0; j < k; j++) {
-                        if (z.get(r, j) > 0) {
+                        if (z.get(r, j) != 0) {
                             active++;
                             fires[idx.get(r, j)]++;
                         }

@@ -10,7 +10,15 @@ import java.util.Map;
 import sparsity.analysis.json.Json;
 import sparsity.analysis.json.JsonException;
 import sparsity.analysis.json.JsonWriter;
+import sparsity.kernels.Backend;
+import sparsity.sae.model.Architectures;
+import sparsity.sae.model.BatchTopKAutoencoder;
+import sparsity.sae.model.KSparseAutoencoder;
+import sparsity.sae.model.ReluL1Autoencoder;
 import sparsity.sae.model.SaeParams;
+import sparsity.sae.model.SaeSpec;
+import sparsity.sae.model.SparseAutoencoder;
+import sparsity.sae.model.TopKAutoencoder;
 
 /**
  * Reads and writes the SAELens folder format: {@code cfg.json}, {@code sae_weights.safetensors}
@@ -37,6 +45,66 @@ public final class SaeLensFormat {
      */
     public static void writeTopK(Path dir, SaeParams p, int k, double scale, String hookName, String modelName,
                                  float[] logDensity, Map<String, Object> extra) throws IOException {
+        Map<String, Object> arch = new LinkedHashMap<>();
+        arch.put("architecture", "topk");
+        arch.put("activation_fn_str", "topk");
+        arch.put("activation_fn_kwargs", Map.of("k", k));
+        arch.put("k", k);
+        arch.put("apply_b_dec_to_input", true);
+        writeFolder(dir, p, arch, null, scale, hookName, modelName, logDensity, extra);
+    }
+
+    /**
+     * Writes any workbench autoencoder: topk as "topk"; batchtopk as "jumprelu" with its
+     * inference threshold for every latent; relu as "standard"; ksparse as "topk" with k = alpha k
+     * and {@code apply_b_dec_to_input: false} (SAELens applies a ReLU after its top-k, which the
+     * linear k-sparse code has not: a kept negative value differs; the workbench reads it back
+     * exactly from {@code workbench_spec}). The architecture's settings go to
+     * {@code workbench_architecture} and {@code workbench_spec}.
+     */
+    public static void write(Path dir, SparseAutoencoder sae, double scale, String hookName, String modelName,
+                             float[] logDensity, Map<String, Object> extra) throws IOException {
+        Map<String, Object> arch = new LinkedHashMap<>();
+        float[] threshold = null;
+        switch (sae) {
+            case TopKAutoencoder t -> {
+                arch.put("architecture", "topk");
+                arch.put("activation_fn_str", "topk");
+                arch.put("activation_fn_kwargs", Map.of("k", t.config().k()));
+                arch.put("k", t.config().k());
+                arch.put("apply_b_dec_to_input", true);
+            }
+            case BatchTopKAutoencoder b -> {
+                if (Double.isNaN(b.threshold())) throw new IOException("the batchtopk autoencoder has no inference threshold yet (train it first)");
+                arch.put("architecture", "jumprelu");
+                arch.put("activation_fn_str", "relu");
+                arch.put("apply_b_dec_to_input", true);
+                threshold = new float[sae.latents()];
+                java.util.Arrays.fill(threshold, (float) b.threshold());
+            }
+            case KSparseAutoencoder ks -> {
+                arch.put("architecture", "topk");
+                arch.put("activation_fn_str", "topk");
+                arch.put("activation_fn_kwargs", Map.of("k", ks.codeWidth()));
+                arch.put("k", ks.codeWidth());
+                arch.put("apply_b_dec_to_input", false);
+            }
+            case ReluL1Autoencoder r -> {
+                arch.put("architecture", "standard");
+                arch.put("activation_fn_str", "relu");
+                arch.put("apply_b_dec_to_input", true);
+            }
+            default -> throw new IOException("cannot write architecture " + sae.architecture());
+        }
+        arch.put("workbench_architecture", sae.architecture());
+        arch.put("workbench_spec", new LinkedHashMap<>(sae.spec().asMap()));
+        if (sae instanceof BatchTopKAutoencoder b) arch.put("workbench_threshold", b.threshold());
+        writeFolder(dir, sae.params(), arch, threshold, scale, hookName, modelName, logDensity, extra);
+    }
+
+    private static void writeFolder(Path dir, SaeParams p, Map<String, Object> arch, float[] threshold, double scale,
+                                    String hookName, String modelName, float[] logDensity, Map<String, Object> extra)
+            throws IOException {
         int d = p.inputDim();
         int n = p.latents();
         float[] wEnc = new float[d * n]; // [d_in, d_sae]
@@ -50,13 +118,10 @@ public final class SaeLensFormat {
         float[] bDec = p.bPre.toArray();
         for (int c = 0; c < d; c++) bDec[c] = (float) (bDec[c] / scale);
         Map<String, Object> cfg = new LinkedHashMap<>();
-        cfg.put("architecture", "topk");
+        cfg.put("architecture", arch.get("architecture"));
         cfg.put("d_in", d);
         cfg.put("d_sae", n);
-        cfg.put("activation_fn_str", "topk");
-        cfg.put("activation_fn_kwargs", Map.of("k", k));
-        cfg.put("k", k);
-        cfg.put("apply_b_dec_to_input", true);
+        arch.forEach(cfg::putIfAbsent);
         cfg.put("normalize_activations", "none");
         cfg.put("dtype", "float32");
         cfg.put("device", "cpu");
@@ -69,14 +134,74 @@ public final class SaeLensFormat {
         t.put("b_enc", SafeTensors.Tensor.of(p.bEnc.toArray(), n));
         t.put("W_dec", SafeTensors.Tensor.of(wDec, n, d));
         t.put("b_dec", SafeTensors.Tensor.of(bDec, d));
+        if (threshold != null) t.put("threshold", SafeTensors.Tensor.of(threshold, n));
         SafeTensors.write(dir.resolve(WEIGHTS), t, Map.of("format", "pt"));
         if (logDensity != null) {
             SafeTensors.write(dir.resolve(SPARSITY), Map.of("sparsity", SafeTensors.Tensor.of(logDensity, n)), Map.of("format", "pt"));
+        } else {
+            Files.deleteIfExists(dir.resolve(SPARSITY));
         }
         Path tmp = dir.resolve(CFG + ".tmp");
         Files.writeString(tmp, JsonWriter.pretty(cfg), StandardCharsets.UTF_8);
         Files.move(tmp, dir.resolve(CFG), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Makes a workbench autoencoder from a read folder, for encoding and evaluation: from
+     * {@code workbench_spec} when the workbench wrote it, otherwise from SAELens' architecture
+     * ("topk" with b_dec applied to the input, "standard", "jumprelu" with one threshold for all
+     * latents). Other layouts get a clear IOException.
+     */
+    public static SparseAutoencoder open(SaeLensSae s, Backend backend) throws IOException {
+        int d = s.dIn();
+        int n = s.dSae();
+        SaeSpec spec;
+        if (s.cfg().get("workbench_spec") instanceof Map<?, ?> m) {
+            Map<String, String> sm = new LinkedHashMap<>();
+            m.forEach((key, v) -> sm.put(String.valueOf(key), String.valueOf(v)));
+            try {
+                spec = SaeSpec.fromMap(sm);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("cfg.json workbench_spec: " + e.getMessage(), e);
+            }
+        } else {
+            boolean applyBDec = !Boolean.FALSE.equals(s.cfg().get("apply_b_dec_to_input"));
+            spec = switch (s.architecture()) {
+                case "topk" -> {
+                    if (!applyBDec) throw new IOException("a topk autoencoder with apply_b_dec_to_input false is not supported");
+                    yield SaeSpec.defaults(TopKAutoencoder.NAME, d, s.k());
+                }
+                case "standard" -> {
+                    if (!applyBDec) throw new IOException("a standard autoencoder with apply_b_dec_to_input false is not supported");
+                    yield SaeSpec.defaults(ReluL1Autoencoder.NAME, d, 1);
+                }
+                case "jumprelu" -> SaeSpec.defaults(BatchTopKAutoencoder.NAME, d, 1);
+                default -> throw new IOException("architecture \"" + s.architecture() + "\" is not supported (topk, standard, jumprelu are)");
+            };
+        }
+        SparseAutoencoder sae;
+        try {
+            sae = Architectures.create(backend, d, n, spec, 0);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        load(s, sae.params());
+        if (sae instanceof BatchTopKAutoencoder b) {
+            float[] th = s.threshold();
+            if (th == null) {
+                sae.close();
+                throw new IOException("a jumprelu autoencoder without a threshold tensor");
+            }
+            for (float v : th) {
+                if (v != th[0]) {
+                    sae.close();
+                    throw new IOException("per-latent JumpReLU thresholds are not supported (this file's differ; the workbench's BatchTopK uses one)");
+                }
+            }
+            b.setThreshold(th[0]);
+        }
+        return sae;
     }
 
     /** Reads a SAELens folder; clear IOExceptions for a missing file or a shape that does not fit. */
@@ -117,7 +242,8 @@ public final class SaeLensFormat {
             SafeTensors.Tensor t = s.containsKey("sparsity") ? s.get("sparsity") : s.values().stream().findFirst().orElse(null);
             if (t != null) logDensity = t.data();
         }
-        return new SaeLensSae(arch, dIn, dSae, k, wEnc, bEnc, wDec, bDec, cfg, logDensity);
+        float[] threshold = w.containsKey("threshold") ? take(w, "threshold", wf, dSae) : null;
+        return new SaeLensSae(arch, dIn, dSae, k, wEnc, bEnc, wDec, bDec, cfg, logDensity, threshold);
     }
 
     private static float[] take(Map<String, SafeTensors.Tensor> w, String name, Path file, long... shape) throws IOException {

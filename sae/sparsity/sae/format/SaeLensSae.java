@@ -11,14 +11,16 @@ import java.util.Map;
  * @param k            latents kept per row for topk (0 otherwise)
  * @param cfg          every top-level value of cfg.json, as read
  * @param logDensity   log10 feature density per latent, or null
+ * @param threshold    per-latent JumpReLU threshold (architecture "jumprelu"), or null
  */
 public record SaeLensSae(String architecture, int dIn, int dSae, int k, float[] wEnc, float[] bEnc, float[] wDec,
-                         float[] bDec, Map<String, Object> cfg, float[] logDensity) {
+                         float[] bDec, Map<String, Object> cfg, float[] logDensity, float[] threshold) {
 
     public SaeLensSae {
         if ((long) dIn * dSae != wEnc.length || (long) dIn * dSae != wDec.length || bEnc.length != dSae || bDec.length != dIn) {
             throw new IllegalArgumentException("weights do not match d_in = " + dIn + ", d_sae = " + dSae);
         }
         if (logDensity != null && logDensity.length != dSae) throw new IllegalArgumentException("sparsity has " + logDensity.length + " latents");
+        if (threshold != null && threshold.length != dSae) throw new IllegalArgumentException("threshold has " + threshold.length + " latents");
     }
 }

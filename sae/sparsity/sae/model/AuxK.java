@@ -46,10 +46,10 @@ final class AuxK implements AutoCloseable {
     }
 
     /** Adds the AuxK gradients into the given gradient buffers and returns alpha * L_aux. */
-    double step(Backend backend, Batch b, FloatMatrix x, int[] dead, TopKAutoencoder.Config cfg, SaeParams p,
+    double step(Backend backend, Batch b, FloatMatrix x, int[] dead, int kAux, double auxAlpha, SaeParams p,
                 FloatMatrix gWEnc, FloatMatrix gWDec, FloatMatrix gBEnc, FloatMatrix gBPre) {
         int nd = dead.length;
-        int ka = Math.min(cfg.kAux(), nd);
+        int ka = Math.min(kAux, nd);
         ensure(nd, ka);
         FloatMatrix preDead = preDeadAll.view(0, 0, rows, nd);
         for (int r = 0; r < rows; r++) for (int j = 0; j < nd; j++) preDead.set(r, j, b.pre.get(r, dead[j]));
@@ -84,7 +84,7 @@ final class AuxK implements AutoCloseable {
         if (!(var > 0) || !Double.isFinite(var)) return 0;
         backend.sparseDecode(idx, z, p.wDec, 0f, ehat);
         double sse = 0;
-        float scale = (float) (2 * cfg.auxAlpha() / ((double) rows * d * var));
+        float scale = (float) (2 * auxAlpha / ((double) rows * d * var));
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < d; c++) {
                 float diff = ehat.get(r, c) - target.get(r, c);
@@ -103,7 +103,7 @@ final class AuxK implements AutoCloseable {
             for (int r = 0; r < rows; r++) s += g.get(r, c);
             gBPre.set(0, c, gBPre.get(0, c) + (float) s);
         }
-        return cfg.auxAlpha() * (sse / ((double) rows * d)) / var;
+        return auxAlpha * (sse / ((double) rows * d)) / var;
     }
 
     @Override

@@ -8,7 +8,7 @@ import sparsity.analysis.ProgressListener;
 import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.MemoryScope;
 import sparsity.sae.model.StepStats;
-import sparsity.sae.model.TopKAutoencoder;
+import sparsity.sae.model.SparseAutoencoder;
 
 /**
  * Runs training: seeded shuffled batches, the learning-rate schedule, checkpoints every so many
@@ -57,7 +57,7 @@ public final class Trainer {
      * checkpoints); {@code checkpointSettings} are saved with each checkpoint (architecture, k,
      * seed, data ...).
      */
-    public static Result train(TopKAutoencoder sae, Batches data, Settings s, Path checkpointDir,
+    public static Result train(SparseAutoencoder sae, Batches data, Settings s, Path checkpointDir,
                                Properties checkpointSettings, Listener listener, ProgressListener progress)
             throws IOException {
         if (data.dim() != sae.params().inputDim()) {
