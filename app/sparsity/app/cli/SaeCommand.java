@@ -2,14 +2,8 @@ package sparsity.app.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -24,14 +18,10 @@ import sparsity.kernels.Backends;
 import sparsity.sae.eval.SaeMetrics;
 import sparsity.sae.format.SaeLensFormat;
 import sparsity.sae.format.SaeLensSae;
-import sparsity.sae.model.Architectures;
-import sparsity.sae.model.SaeSpec;
 import sparsity.sae.model.SparseAutoencoder;
-import sparsity.sae.train.Checkpoints;
 import sparsity.sae.train.StoreBatches;
-import sparsity.sae.train.Trainer;
-import sparsity.views.export.Exporter;
-import sparsity.views.export.TableData;
+import sparsity.sae.train.TrainingRun;
+import sparsity.sae.model.StepStats;
 
 /** {@code ./workbench sae train|eval}: sparse autoencoders on captured activations, headless. */
 @Command(name = "sae", description = "Train and evaluate sparse autoencoders on an activation store.",
@@ -40,11 +30,11 @@ final class SaeCommand {
 
     /** Opens a store and picks its tensor of rows. */
     static StoredTensor tensor(ActivationStore s, Path store, String name) {
-        if (name != null) {
-            return s.tensor(name).orElseThrow(() -> new UserInputException(store + " holds no tensor '" + name + "'"));
+        try {
+            return TrainingRun.tensor(s, store, name);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage(), e);
         }
-        return s.tensors().stream().filter(t -> !t.isAttention()).findFirst()
-                .orElseThrow(() -> new UserInputException(store + " holds only attention maps; an autoencoder needs rows"));
     }
 
     @Command(name = "train", description = "Train a TopK sparse autoencoder (with AuxK); writes the SAELens folder format and metrics.csv.")
@@ -79,89 +69,46 @@ final class SaeCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (!Architectures.names().contains(arch)) {
-                throw new UserInputException("--arch " + arch + ": unknown (known: " + String.join(", ", Architectures.names()) + ")");
-            }
-            if (!(holdout >= 0 && holdout < 1)) throw new UserInputException("--holdout must be in [0, 1)");
             PrintWriter o = spec.commandLine().getOut();
-            try (ActivationStore s = ActivationStore.open(store)) {
-                StoredTensor t = tensor(s, store, tensor);
-                int d = t.dim();
-                int n = latents != null ? latents : (expansion != null ? expansion : 8) * d;
-                long evalRows = Math.round(t.rows() * holdout);
-                long trainRows = t.rows() - evalRows;
-                if (trainRows < batch) throw new UserInputException(store + " has " + trainRows + " training rows, fewer than a batch of " + batch);
-                float scale = switch (normalize) {
-                    case "none" -> 1f;
-                    case "saelens" -> StoreBatches.saeLensScale(t, 0, trainRows, 32768);
-                    default -> throw new UserInputException("--normalize must be none or saelens");
-                };
-                long window = deadWindow != null ? deadWindow : Math.max(batch, Math.min(10_000_000L, tokens / 10));
-                Trainer.Settings ts = new Trainer.Settings(tokens, batch, lr, warmup, decay, checkpointEvery);
-                SaeSpec cfg;
-                try {
-                    cfg = new SaeSpec(arch, k, kAux != null ? kAux : Math.max(1, d / 2), auxAlpha, window, 1e-3, l1,
-                            kStart != null ? kStart : Math.min(n, 4 * k), Math.round(kSchedule * ts.totalSteps()), encodeAlpha, 0.999);
-                } catch (IllegalArgumentException e) {
-                    throw new UserInputException(e.getMessage(), e);
-                }
-                Properties prov = new Properties();
-                prov.putAll(Map.of("latents", "" + n, "seed", "" + seed, "store", store.toAbsolutePath().toString(),
-                        "tensor", t.name(), "scale", "" + scale, "lr", "" + lr, "batch", "" + batch, "tokens", "" + tokens));
-                List<List<String>> rows = new ArrayList<>();
-                Files.createDirectories(out);
-                Path cp = out.resolve("checkpoint");
-                try (Backend be = threads > 0 ? Backends.create(backend, threads) : Backends.create(backend, Runtime.getRuntime().availableProcessors());
-                     SparseAutoencoder sae = create(be, d, n, cfg, seed)) {
-                    StoreBatches train = new StoreBatches(t, 0, trainRows, seed, scale);
-                    if (resume) {
-                        if (!Files.isDirectory(cp)) throw new UserInputException(out + " has no checkpoint to resume from");
-                        Checkpoints.restore(sae, cp);
-                        o.printf(Locale.ROOT, "resumed  step %d%n", sae.steps());
-                    } else {
-                        float[] sample = new float[(int) Math.min(trainRows, 32768) * d];
-                        try (var tmp = sparsity.kernels.MemoryScope.open()) {
-                            var m = tmp.floats((int) (sample.length / d), d);
-                            train.batch(0, m);
-                            System.arraycopy(m.toArray(), 0, sample, 0, sample.length);
-                        }
-                        sae.initFromData(sample, sample.length / d, seed);
+            TrainingRun.Settings st = new TrainingRun.Settings(store, tensor, arch, k, latents != null ? latents : 0,
+                    expansion != null ? expansion : 8, tokens, batch, lr, warmup, decay, seed, normalize,
+                    deadWindow != null ? deadWindow : 0, kAux != null ? kAux : 0, auxAlpha, l1, kStart != null ? kStart : 0,
+                    kSchedule, encodeAlpha, holdout, checkpointEvery, threads, backend, out);
+            long[] every = {1};
+            TrainingRun.Result r;
+            try {
+                r = TrainingRun.run(st, resume, new TrainingRun.Observer() {
+                    @Override
+                    public void started(TrainingRun.Start s) {
+                        if (s.firstStep() > 0) o.printf(Locale.ROOT, "resumed  step %d%n", s.firstStep());
+                        o.printf(Locale.ROOT, "training %s d=%d n=%d k=%d on %,d rows of %s (%s backend, %d threads), %,d tokens%n",
+                                s.architecture(), s.d(), s.n(), k, s.trainRows(), s.tensor(), s.backend(), s.threads(), tokens);
+                        every[0] = Math.max(1, s.totalSteps() / 20);
+                        o.flush();
                     }
-                    o.printf(Locale.ROOT, "training " + arch + " d=%d n=%d k=%d on %,d rows of %s (%s backend, %d threads), %,d tokens%n",
-                            d, n, k, trainRows, t.name(), be.name(), be.threads(), tokens);
-                    long startTokens = sae.steps() * (long) batch;
-                    long t0 = System.nanoTime();
-                    long every = Math.max(1, ts.totalSteps() / 20);
-                    Trainer.Result r = Trainer.train(sae, train, ts, cp, prov, (step, tok, st, rate) -> {
-                        rows.add(List.of("" + (step + 1), "" + tok, f(st.loss()), f(st.nmse()), f(st.fvu()), f(st.l0()), f(st.auxLoss()),
-                                "" + st.dead(), f(rate)));
-                        if ((step + 1) % every == 0 || step + 1 == ts.totalSteps()) {
-                            o.printf(Locale.ROOT, "  step %6d  tokens %,12d  fvu %.4f  l0 %5.1f  dead %d%n", step + 1, tok, st.fvu(), st.l0(), st.dead());
+
+                    @Override
+                    public void step(long step, long tok, StepStats stats, double rate) {
+                        if ((step + 1) % every[0] == 0 || tok >= tokens) {
+                            o.printf(Locale.ROOT, "  step %6d  tokens %,12d  fvu %.4f  l0 %5.1f  dead %d%n", step + 1, tok,
+                                    stats.fvu(), stats.l0(), stats.dead());
                             o.flush();
                         }
-                    }, ProgressListener.NONE);
-                    double secs = (System.nanoTime() - t0) / 1e9;
-                    Exporter.writeCsv(new TableData("metrics", List.of("step", "tokens", "loss", "nmse", "fvu", "l0", "aux_loss", "dead", "lr"), rows),
-                            out.resolve("metrics.csv"));
-                    SaeMetrics.Result ev = null;
-                    if (evalRows >= 1) {
-                        int eb = (int) Math.min(evalRows, 1024);
-                        ev = SaeMetrics.evaluate(sae, new StoreBatches(t, trainRows, evalRows, 1, scale), eb, evalRows / eb);
                     }
-                    Map<String, Object> extra = new LinkedHashMap<>();
-                    extra.put("seed", seed);
-                    extra.put("training_tokens", r.tokens());
-                    extra.put("workbench_activation_scale", (double) scale);
-                    SaeLensFormat.write(out, sae, scale, t.name(), s.header().modelFile().getFileName().toString(),
-                            ev == null ? null : ev.log10Density(), extra);
-                    o.printf(Locale.ROOT, "trained  %d steps, %,d tokens; this run %,d tokens in %.1f s (%,.0f tokens/s)%n", r.steps(),
-                            r.tokens(), r.tokens() - startTokens, secs, (r.tokens() - startTokens) / secs);
-                    if (ev != null) printEval(o, ev, "held-out");
-                    o.printf(Locale.ROOT, "wrote    %s (cfg.json, sae_weights.safetensors, sparsity.safetensors, metrics.csv, checkpoint/)%n", out);
-                }
+                }, ProgressListener.NONE);
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException(e.getMessage(), e);
             } catch (IOException e) {
                 throw new UserInputException(e.getMessage(), e);
             }
+            if (r.stopped()) {
+                o.printf(Locale.ROOT, "stopped  after %d steps; continue with --resume (checkpoint in %s)%n", r.steps(), out.resolve("checkpoint"));
+                return 1;
+            }
+            o.printf(Locale.ROOT, "trained  %d steps, %,d tokens; this run %.1f s (%,.0f tokens/s)%n", r.steps(), r.tokens(), r.seconds(),
+                    r.tokensPerSecond());
+            if (r.eval() != null) printEval(o, r.eval(), "held-out");
+            o.printf(Locale.ROOT, "wrote    %s (cfg.json, sae_weights.safetensors, sparsity.safetensors, metrics.csv, run.json, checkpoint/)%n", out);
             return 0;
         }
     }
@@ -195,14 +142,6 @@ final class SaeCommand {
                 throw new UserInputException(e.getMessage(), e);
             }
             return 0;
-        }
-    }
-
-    private static SparseAutoencoder create(Backend be, int d, int n, SaeSpec spec, long seed) {
-        try {
-            return Architectures.create(be, d, n, spec, seed);
-        } catch (IllegalArgumentException e) {
-            throw new UserInputException(e.getMessage(), e);
         }
     }
 

@@ -13,7 +13,8 @@ import sparsity.kernels.MemoryScope;
  * dead latents, the sparse backward pass over the kept entries.
  *
  * <p>For inference a threshold theta is estimated during training as a running mean (decay
- * {@code thresholdBeta}, as dictionary_learning) of the smallest positive kept activation of each
+ * {@code thresholdBeta}, as dictionary_learning, but over about the last 10% of the steps while
+ * fewer than 10 / (1 - beta) steps have run) of the smallest positive kept activation of each
  * batch; encoding then keeps z = h * [h > theta] row by row (JumpReLU in SAELens). Before the first
  * step (no threshold yet) encoding uses the batch-wide top-k.
  */
@@ -183,19 +184,21 @@ public final class BatchTopKAutoencoder extends SparseAutoencoder {
         Batch b = batch(rows);
         double minPositive = batchForward(x, b);
         if (Double.isFinite(minPositive)) {
-            threshold = Double.isNaN(threshold) ? minPositive
-                    : cfg.thresholdBeta() * threshold + (1 - cfg.thresholdBeta()) * minPositive;
+            // early on the running mean spans the last ~10% of the steps (the code's scale moves
+            // fast at first), later 1 / (1 - beta) steps
+            double beta = Math.min(cfg.thresholdBeta(), 1 - 10.0 / (step + 10));
+            threshold = Double.isNaN(threshold) ? minPositive : beta * threshold + (1 - beta) * minPositive;
         }
         Residual res = residual(x, b.xhat, b.gx);
         int w = kept.width;
         backend.sparseRowDots(kept.idx, b.gx, p.wDec, kept.gz);
         long active = 0;
-        boolean[] fired = new boolean[n];
+        int[] fired = new int[n];
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < w; j++) {
                 if (!(kept.vals.get(r, j) > 0)) kept.gz.set(r, j, 0f);
                 else active++;
-                if (kept.z.get(r, j) > cfg.fireThreshold()) fired[kept.idx.get(r, j)] = true;
+                if (kept.z.get(r, j) > cfg.fireThreshold()) fired[kept.idx.get(r, j)]++;
             }
         }
         gWDec.fill(0);

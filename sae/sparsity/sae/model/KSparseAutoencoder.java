@@ -143,12 +143,12 @@ public final class KSparseAutoencoder extends SparseAutoencoder {
         Residual res = residual(x, b.xhat, b.gx);
         backend.sparseRowDots(kept.idx, b.gx, p.wDec, kept.gz);
         long active = 0;
-        boolean[] fired = new boolean[n];
+        int[] fired = new int[n];
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < kk; j++) {
                 float v = kept.z.get(r, j);
                 if (v != 0) active++;
-                if (Math.abs(v) > cfg.fireThreshold()) fired[kept.idx.get(r, j)] = true;
+                if (Math.abs(v) > cfg.fireThreshold()) fired[kept.idx.get(r, j)]++;
             }
         }
         gWDec.fill(0);

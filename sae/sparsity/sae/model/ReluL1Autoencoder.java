@@ -129,7 +129,7 @@ public final class ReluL1Autoencoder extends SparseAutoencoder {
         double[] zSum = new double[n];
         double penalty = 0;
         long active = 0;
-        boolean[] fired = new boolean[n];
+        int[] fired = new int[n];
         float[] zr = new float[n];
         for (int r = 0; r < rows; r++) {
             pre.copyRow(r, zr, 0);
@@ -139,7 +139,7 @@ public final class ReluL1Autoencoder extends SparseAutoencoder {
                     zSum[i] += v;
                     penalty += (double) v * norms[i];
                     active++;
-                    if (v > cfg.fireThreshold()) fired[i] = true;
+                    if (v > cfg.fireThreshold()) fired[i]++;
                 }
             }
         }

@@ -121,13 +121,13 @@ public final class TopKAutoencoder extends SparseAutoencoder {
         // latent gradient at the kept latents, through the ReLU
         backend.sparseRowDots(b.idx, b.gx, p.wDec, b.gz);
         long active = 0;
-        boolean[] fired = new boolean[n];
+        int[] fired = new int[n];
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < k; j++) {
                 float v = b.vals.get(r, j);
                 if (v <= 0) b.gz.set(r, j, 0f);
                 else active++;
-                if (b.z.get(r, j) > cfg.fireThreshold()) fired[b.idx.get(r, j)] = true;
+                if (b.z.get(r, j) > cfg.fireThreshold()) fired[b.idx.get(r, j)]++;
             }
         }
         gWDec.fill(0);

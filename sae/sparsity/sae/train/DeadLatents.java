@@ -8,17 +8,48 @@ package sparsity.sae.train;
 public final class DeadLatents {
 
     private final long[] since;
+    private final long[] fires;
+    private long tokens;
     private final long window;
 
     public DeadLatents(int latents, long window) {
         if (window < 1) throw new IllegalArgumentException("dead-latent window must be >= 1 token");
         this.since = new long[latents];
+        this.fires = new long[latents];
         this.window = window;
     }
 
-    /** Records a batch of {@code tokens} rows in which the latents in {@code fired} fired. */
+    /** Records a batch of {@code tokens} rows in which the latents in {@code fired} fired (counted once). */
     public void record(int tokens, boolean[] fired) {
-        for (int i = 0; i < since.length; i++) since[i] = fired[i] ? 0 : since[i] + tokens;
+        int[] counts = new int[fired.length];
+        for (int i = 0; i < fired.length; i++) counts[i] = fired[i] ? 1 : 0;
+        record(tokens, counts);
+    }
+
+    /** Records a batch of {@code tokens} rows in which latent i fired on {@code fired[i]} rows. */
+    public void record(int tokens, int[] fired) {
+        for (int i = 0; i < since.length; i++) {
+            if (fired[i] > 0) {
+                since[i] = 0;
+                fires[i] += fired[i];
+            } else {
+                since[i] += tokens;
+            }
+        }
+        this.tokens += tokens;
+    }
+
+    /**
+     * Per latent, the rows on which it fired, counted since this object was made (not kept by
+     * checkpoints); with {@link #tokensRecorded()} a live density estimate between two reads.
+     */
+    public long[] fireCounts() {
+        return fires.clone();
+    }
+
+    /** Tokens recorded since this object was made. */
+    public long tokensRecorded() {
+        return tokens;
     }
 
     public boolean isDead(int latent) {
