@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,12 +41,17 @@ class DownstreamTest {
     static Backend backend;
 
     @BeforeAll
-    static void backend() {
+    static void openBackend() {
         backend = Backends.cpu();
     }
 
+    @AfterAll
+    static void closeBackend() {
+        backend.close();
+    }
+
     /** A TopK autoencoder that reconstructs every row exactly. */
-    static TopKAutoencoder identity(int d) {
+    static TopKAutoencoder identity(Backend backend, int d) {
         TopKAutoencoder sae = new TopKAutoencoder(backend, d, 2 * d, TopKAutoencoder.Config.defaults(d, d), 0);
         SaeParams p = sae.params();
         p.wEnc.fill(0);
@@ -62,7 +68,7 @@ class DownstreamTest {
     }
 
     /** A TopK autoencoder whose latents never fire: it reconstructs every row as 0. */
-    static TopKAutoencoder zero(int d) {
+    static TopKAutoencoder zero(Backend backend, int d) {
         TopKAutoencoder sae = new TopKAutoencoder(backend, d, 4 * d, TopKAutoencoder.Config.defaults(d, 8), 0);
         SaeParams p = sae.params();
         p.wEnc.fill(0);
@@ -107,8 +113,8 @@ class DownstreamTest {
         List<InputBatch> images = mnistImages(250);
         long[] labels = mnistLabels();
         try (Downstream ds = Downstream.open(model, MNIST_RELU1);
-             TopKAutoencoder id = identity(256);
-             TopKAutoencoder zero = zero(256)) {
+             TopKAutoencoder id = identity(backend, 256);
+             TopKAutoencoder zero = zero(backend, 256)) {
             assertEquals(List.of("logits"), ds.outputs());
             assertEquals(OutputKind.LOGITS, ds.kind("logits"));
 
@@ -147,8 +153,8 @@ class DownstreamTest {
         Path model = SampleModels.path(SampleModels.TINY_TRANSFORMER);
         List<InputBatch> eval = tinyEval();
         try (Downstream ds = Downstream.open(model, TINY_MID);
-             TopKAutoencoder id = identity(64);
-             TopKAutoencoder zero = zero(64)) {
+             TopKAutoencoder id = identity(backend, 64);
+             TopKAutoencoder zero = zero(backend, 64)) {
             assertEquals(List.of("logits"), ds.outputs());
             Downstream.Result r = ds.evaluate(id, eval, null, ProgressListener.NONE);
             r.lines().forEach(System.out::println);
@@ -185,7 +191,7 @@ class DownstreamTest {
         }
         assertTrue(real < all, "the batches hold padding");
         try (Downstream ds = Downstream.open(MiniLm.model(), MiniLm.LAYER3_OUT);
-             TopKAutoencoder id = identity(MiniLm.HIDDEN)) {
+             TopKAutoencoder id = identity(backend, MiniLm.HIDDEN)) {
             assertEquals(OutputKind.EMBEDDING, ds.kind(MiniLm.OUTPUT));
             Downstream.Result r = ds.evaluate(id, texts, null, ProgressListener.NONE);
             r.lines().forEach(System.out::println);
@@ -210,8 +216,8 @@ class DownstreamTest {
 
         List<InputBatch> images = mnistImages(500).subList(0, 1);
         try (Downstream ds = Downstream.open(model, MNIST_RELU1);
-             TopKAutoencoder narrow = identity(128);
-             TopKAutoencoder nan = identity(256)) {
+             TopKAutoencoder narrow = identity(backend, 128);
+             TopKAutoencoder nan = identity(backend, 256)) {
             DownstreamException width = assertThrows(DownstreamException.class,
                     () -> ds.evaluate(narrow, images, null, ProgressListener.NONE));
             assertTrue(width.getMessage().contains("takes rows of 128") && width.getMessage().contains("[500, 256]"), width.getMessage());
