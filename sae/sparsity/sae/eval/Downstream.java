@@ -41,7 +41,7 @@ import sparsity.analysis.onnx.ModelSummary;
 import sparsity.analysis.onnx.OnnxModels;
 import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.MemoryScope;
-import sparsity.sae.model.TopKAutoencoder;
+import sparsity.sae.model.SparseAutoencoder;
 
 /**
  * The downstream effect of an autoencoder spliced into its model (ALGORITHMS.md, "Metrics"):
@@ -292,10 +292,10 @@ public final class Downstream implements AutoCloseable {
         return this;
     }
 
-    /** Evaluates a TopK autoencoder; see {@link #evaluate(int, Reconstructor, List, long[], ProgressListener)}. */
-    public Result evaluate(TopKAutoencoder sae, List<InputBatch> batches, long[] labels, ProgressListener progress)
+    /** Evaluates an autoencoder (any architecture); see {@link #evaluate(int, Reconstructor, List, long[], ProgressListener)}. */
+    public Result evaluate(SparseAutoencoder sae, List<InputBatch> batches, long[] labels, ProgressListener progress)
             throws DownstreamException, InterruptedException {
-        return evaluate(sae.params().inputDim(), sae::reconstruct, batches, labels, progress);
+        return evaluate(sae.inputDim(), sae::reconstruct, batches, labels, progress);
     }
 
     /**
