@@ -75,7 +75,7 @@ import sparsity.sae.model.SparseAutoencoder;
  */
 public final class Downstream implements AutoCloseable {
 
-    /** Rows the autoencoder reconstructs at a time (the last chunk of a batch is zero-padded). */
+    /** Rows the autoencoder reconstructs at most at a time (a chunk is zero-padded to a multiple of 32 rows). */
     static final int CHUNK = 256;
 
     /** What a model output holds, which decides the metrics that apply to it. */
@@ -361,12 +361,16 @@ public final class Downstream implements AutoCloseable {
             int[] real = rows.realRows();
             for (int c0 = 0; c0 < real.length; c0 += CHUNK) {
                 int m = Math.min(CHUNK, real.length - c0);
+                // a multiple of 32 rows, so that an autoencoder sees few distinct batch sizes
+                int h = Math.min(CHUNK, (m + 31) / 32 * 32);
+                FloatMatrix xs = xm.rowRange(0, h);
+                FloatMatrix hs = hm.rowRange(0, h);
                 for (int i = 0; i < m; i++) {
-                    MemorySegment.copy(x, real[c0 + i] * d, xm.segment(), ValueLayout.JAVA_FLOAT, xm.byteOffset(i, 0), d);
+                    MemorySegment.copy(x, real[c0 + i] * d, xs.segment(), ValueLayout.JAVA_FLOAT, xs.byteOffset(i, 0), d);
                 }
-                if (m < CHUNK) xm.view(m, 0, CHUNK - m, d).fill(0f);
-                sae.reconstruct(xm, hm);
-                for (int i = 0; i < m; i++) hm.copyRow(i, spliced, real[c0 + i] * d);
+                if (m < h) xs.view(m, 0, h - m, d).fill(0f);
+                sae.reconstruct(xs, hs);
+                for (int i = 0; i < m; i++) hs.copyRow(i, spliced, real[c0 + i] * d);
             }
             for (int r : real) Arrays.fill(zero, r * d, (r + 1) * d, 0f);
             checkFinite(spliced, rows, b, "the reconstruction of '" + tensor + "'", "");
