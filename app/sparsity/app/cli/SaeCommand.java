@@ -15,6 +15,8 @@ import sparsity.analysis.store.ActivationStore;
 import sparsity.analysis.store.StoredTensor;
 import sparsity.kernels.Backend;
 import sparsity.kernels.Backends;
+import sparsity.sae.eval.Downstream;
+import sparsity.sae.eval.DownstreamException;
 import sparsity.sae.eval.SaeMetrics;
 import sparsity.sae.format.SaeLensFormat;
 import sparsity.sae.format.SaeLensSae;
@@ -113,12 +115,18 @@ final class SaeCommand {
         }
     }
 
-    @Command(name = "eval", description = "Evaluate an autoencoder (SAELens folder) on a store: FVU, L0, dead fraction.")
+    @Command(name = "eval", description = "Evaluate an autoencoder (SAELens folder) on a store: FVU, L0, dead fraction; with --downstream, spliced into its model.")
     static final class Eval implements Callable<Integer> {
         @Option(names = "--sae", required = true, paramLabel = "DIR") Path sae;
         @Option(names = "--store", required = true, paramLabel = "STORE") Path store;
         @Option(names = "--tensor", paramLabel = "NAME") String tensor;
         @Option(names = "--rows", defaultValue = "0", description = "Evaluate the last N rows (0: all).") long rows;
+        @Option(names = "--downstream", paramLabel = "INPUT", description = "Also splice the autoencoder into the model at the tensor and "
+                + "run these inputs (texts file, image folder or .npy): output cosine, KL, top-1, accuracy, CE loss recovered.") Path downstream;
+        @Option(names = "--labels", paramLabel = "NPY", description = "Integer class labels for --downstream, one per example.") Path labels;
+        @Option(names = "--model", paramLabel = "MODEL", description = "Model for --downstream (default: the store's).") String model;
+        @Option(names = "--tokenizer", paramLabel = "FILE", description = "tokenizer.json for --downstream texts (default: beside the model).") Path tokenizer;
+        @Option(names = "--limit", defaultValue = "0", description = "Use only the first N texts of --downstream (0: all).") int limit;
         @Spec CommandSpec spec;
 
         @Override
@@ -137,11 +145,28 @@ final class SaeCommand {
                     spec.commandLine().getOut().printf(Locale.ROOT, "autoencoder %s: %s d_in=%d d_sae=%d, %d code slots per row, on %s%n", sae,
                             m.architecture(), file.dIn(), file.dSae(), m.codeWidth(), t.name());
                     printEval(spec.commandLine().getOut(), ev, "rows");
+                    if (downstream != null) downstream(s, t.name(), m);
                 }
             } catch (IOException e) {
                 throw new UserInputException(e.getMessage(), e);
             }
             return 0;
+        }
+
+        /** The autoencoder spliced into the model at the tensor, over the --downstream inputs. */
+        private void downstream(ActivationStore s, String tensorName, SparseAutoencoder m) throws IOException, InterruptedException {
+            if (model == null && s.header().modelSha256().isEmpty()) {
+                throw new UserInputException(store + " was imported, not captured from a model; name the model with --model");
+            }
+            Path modelFile = model != null ? ModelArgument.resolve(model) : s.header().modelFile();
+            try (Downstream ds = Downstream.open(modelFile, tensorName)) {
+                Path tok = ModelArgument.tokenizer(modelFile, tokenizer).orElse(null);
+                var batches = Downstream.inputs(modelFile, downstream, tok, 16, 128, limit).batches();
+                Downstream.Result r = ds.evaluate(m, batches, labels == null ? null : Downstream.labels(labels), ProgressListener.NONE);
+                r.lines().forEach(spec.commandLine().getOut()::println);
+            } catch (DownstreamException e) {
+                throw new UserInputException(e.getMessage(), e);
+            }
         }
     }
 
