@@ -141,7 +141,7 @@ final class SaeCommand {
                 try (Backend be = Backends.cpu();
                      SparseAutoencoder m = SaeLensFormat.open(file, be)) {
                     int eb = (int) Math.min(n, 1024);
-                    SaeMetrics.Result ev = SaeMetrics.evaluate(m, new StoreBatches(t, t.rows() - n, n, 1, 1f), eb, n / eb);
+                    SaeMetrics.Result ev = SaeMetrics.evaluateRows(m, new StoreBatches(t, t.rows() - n, n, 1, 1f), eb, n);
                     spec.commandLine().getOut().printf(Locale.ROOT, "autoencoder %s: %s d_in=%d d_sae=%d, %d code slots per row, on %s%n", sae,
                             m.architecture(), file.dIn(), file.dSae(), m.codeWidth(), t.name());
                     printEval(spec.commandLine().getOut(), ev, "rows");

@@ -257,6 +257,11 @@ final class CaptureController {
         return Optional.ofNullable(stores.get(id));
     }
 
+    /** The store whose tab is in front, if any. */
+    Optional<StoreRecord> frontStore() {
+        return tabs.frontId().flatMap(this::store);
+    }
+
     List<StoreRecord> stores() {
         return List.copyOf(stores.values());
     }

@@ -18,7 +18,7 @@ final class MainMenus {
     }
 
     static MenuBar build(MainWindow w) {
-        MenuBar bar = new MenuBar(fileMenu(w), viewMenu(w), captureMenu(w), helpMenu(w));
+        MenuBar bar = new MenuBar(fileMenu(w), viewMenu(w), captureMenu(w), autoencoderMenu(w), helpMenu(w));
         bar.setId("menuBar");
         return bar;
     }
@@ -110,6 +110,17 @@ final class MainMenus {
         });
         capture.getItems().addAll(tensors, attention);
         return capture;
+    }
+
+    private static Menu autoencoderMenu(MainWindow w) {
+        Menu menu = new Menu("_Autoencoders");
+        menu.setId("autoencoderMenu");
+        MenuItem train = item("Train on the chosen capture...", "trainAutoencoderItem", "Shortcut+Shift+T");
+        train.setOnAction(e -> w.autoencoders().openDialogForSelected());
+        MenuItem compare = item("Compare runs", "compareRunsItem", null);
+        compare.setOnAction(e -> w.autoencoders().showRuns());
+        menu.getItems().addAll(train, compare);
+        return menu;
     }
 
     private static Menu helpMenu(MainWindow w) {

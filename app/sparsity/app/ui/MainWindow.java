@@ -54,6 +54,7 @@ public final class MainWindow implements ModelLoader.Host {
     private final WorkspaceController workspace;
     private final ReportExporter reports;
     private final CaptureController captures;
+    private final SaeController autoencoders;
     private final List<Consumer<OpenModel>> openListeners = new ArrayList<>();
     private final List<Consumer<String>> errorListeners = new ArrayList<>();
     private final SplitPane split;
@@ -70,6 +71,7 @@ public final class MainWindow implements ModelLoader.Host {
         this.workspace = new WorkspaceController(this);
         this.reports = new ReportExporter(this);
         this.captures = new CaptureController(this);
+        this.autoencoders = new SaeController(this);
         jobs.setStatusSink(this::status);
         jobs.setFailureHandler((job, error) -> error(JobManager.describe(error)));
         ExportActions.setOnExported(path -> status("Exported " + path.toAbsolutePath()));
@@ -107,10 +109,11 @@ public final class MainWindow implements ModelLoader.Host {
         });
         sidebar.setOnSelect(e -> {
             if ("store".equals(e.kind())) captures.open(e.id());
+            if ("sae".equals(e.kind())) autoencoders.open(e.id());
             if (!"model".equals(e.kind())) return;
             tabs.byKey(e.id()).ifPresentOrElse(tabs::select, () -> workspace.openArtifact(e.id()));
         });
-        sidebar.setContextMenus(captures::contextMenu);
+        sidebar.setContextMenus(e -> e != null && "sae".equals(e.kind()) ? autoencoders.contextMenu(e) : captures.contextMenu(e));
         tabs.setToolbar(m -> CaptureToolbar.of(m, captures));
 
         stage.setTitle(TITLE);
@@ -279,6 +282,10 @@ public final class MainWindow implements ModelLoader.Host {
 
     WorkspaceSidebar sidebar() {
         return sidebar;
+    }
+
+    SaeController autoencoders() {
+        return autoencoders;
     }
 
     CaptureController captures() {

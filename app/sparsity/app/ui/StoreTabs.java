@@ -50,7 +50,17 @@ final class StoreTabs {
             prov.put("dtype", store.header().dtype().id());
             prov.put("created", store.header().created());
             StoreView view = new StoreView(store, r.name(), prov);
-            Tab tab = new Tab(r.name() + (store.isComplete() ? "" : " (incomplete)"), view);
+            javafx.scene.control.Button train = new javafx.scene.control.Button("Train autoencoder\u2026");
+            train.setId("trainAutoencoderButton");
+            train.setDisable(!store.isComplete() || store.tensors().stream().allMatch(t -> t.isAttention()));
+            train.setTooltip(new Tooltip("Train a sparse autoencoder (TopK, BatchTopK, k-sparse, ReLU + L1) on this capture's rows"));
+            train.setOnAction(x -> window.autoencoders().openDialog(r));
+            javafx.scene.layout.HBox bar = new javafx.scene.layout.HBox(8, train);
+            bar.setPadding(new javafx.geometry.Insets(4, 10, 4, 10));
+            bar.setStyle("-fx-background-color: #f4f4f4; -fx-border-color: transparent transparent #d0d0d0 transparent;");
+            javafx.scene.layout.BorderPane content = new javafx.scene.layout.BorderPane(view);
+            content.setTop(bar);
+            Tab tab = new Tab(r.name() + (store.isComplete() ? "" : " (incomplete)"), content);
             tab.setId("storeTab-" + FxIds.safe(r.name()));
             tab.setTooltip(new Tooltip(r.dir().toString()));
             tab.setUserData(view);
@@ -61,6 +71,12 @@ final class StoreTabs {
             window.status("Opened store " + r.dir() + String.format(" (%,d examples, %,d token rows)", store.examples(), store.tokens()));
         });
         window.jobs().submit(task.getTitle(), task);
+    }
+
+    /** The id of the store whose tab is selected. */
+    Optional<String> frontId() {
+        Tab sel = window.tabs().view().getSelectionModel().getSelectedItem();
+        return open.entrySet().stream().filter(e -> e.getValue() == sel).map(Map.Entry::getKey).findFirst();
     }
 
     /** The view of an open store. */

@@ -94,6 +94,8 @@ final class WorkspaceController {
         }
         others.addAll(window.captures().artifacts(folder));
         missing.addAll(window.captures().missingIds());
+        others.addAll(window.autoencoders().artifacts(folder));
+        missing.addAll(window.autoencoders().missingIds());
         return new WorkspaceSnapshot(dir, models, activeKey, others, missing);
     }
 
@@ -160,6 +162,7 @@ final class WorkspaceController {
         LoadedWorkspace ws = opened.workspace();
         window.tabs().closeAll();
         window.captures().clear();
+        window.autoencoders().clear();
         window.sidebar().clear();
         modelArtifacts.clear();
         otherArtifacts.clear();
@@ -170,8 +173,9 @@ final class WorkspaceController {
         Selection sel = ws.state().selection();
         Set<String> open = new HashSet<>(sel.openArtifactIds());
         window.captures().restore(ws.dir(), ws.state().artifacts().stream().filter(a -> Artifact.STORE.equals(a.kind())).toList());
+        window.autoencoders().restore(ws.dir(), ws.state().artifacts().stream().filter(a -> Artifact.SAE.equals(a.kind())).toList());
         for (Artifact a : ws.state().artifacts()) {
-            if (Artifact.STORE.equals(a.kind())) continue; // the captures list them
+            if (Artifact.STORE.equals(a.kind()) || Artifact.SAE.equals(a.kind())) continue; // their controllers list them
             boolean missing = ws.isMissing(a) || (Artifact.MODEL.equals(a.kind()) && !opened.modelFiles().containsKey(a.id()));
             boolean loads = Artifact.MODEL.equals(a.kind()) && !missing && open.contains(a.id());
             if (!loads) keepUnopened(a, missing); // the loaded ones are listed once their tab is there

@@ -102,6 +102,12 @@ final class WorkspaceSidebar {
         }
     }
 
+    /** The artifact line selected now (not a heading). */
+    Optional<SidebarEntry> selected() {
+        TreeItem<SidebarEntry> item = tree.getSelectionModel().getSelectedItem();
+        return item == null || item.getValue() == null || item.getValue().isHeading() ? Optional.empty() : Optional.of(item.getValue());
+    }
+
     /** The line of an artifact. */
     Optional<SidebarEntry> entry(String id) {
         return find(id).map(TreeItem::getValue);

@@ -45,7 +45,8 @@ final class Parallel implements AutoCloseable {
      * simply takes fewer chunks. {@code slot} (0 .. threads-1) names the thread running a chunk,
      * for per-thread scratch space; a slot runs its chunks one after another. Callers make each
      * output element depend on its own chunk only, so results never depend on which thread ran
-     * what. Returns when every chunk is done; rethrows the first failure.
+     * what. Returns when every chunk is done (an interrupt meanwhile is kept for the caller, not
+     * acted on); rethrows the first failure.
      */
     void forRange(int n, int minChunk, Range body) {
         if (n <= 0) return;
@@ -69,16 +70,23 @@ final class Parallel implements AutoCloseable {
             failure = e;
             next.set(chunks); // the others stop claiming
         }
+        // an interrupt (a job being stopped) does not abandon a kernel half done: every chunk
+        // finishes, and the interrupt is left set for the caller, who stops between steps
+        boolean interrupted = false;
         for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) failure = e.getCause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) failure = e;
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (ExecutionException e) {
+                    if (failure == null) failure = e.getCause();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
+        if (interrupted) Thread.currentThread().interrupt();
         if (failure instanceof RuntimeException re) throw re;
         if (failure instanceof Error er) throw er;
         if (failure != null) throw new IllegalStateException(failure);

@@ -37,6 +37,16 @@ public final class SaeMetrics {
 
     /** Evaluates {@code batches} batches of {@code batchSize} rows (batch indices 0, 1, ...). */
     public static Result evaluate(SparseAutoencoder sae, Batches data, int batchSize, long batches) throws java.io.IOException {
+        return evaluateRows(sae, data, batchSize, batches * batchSize);
+    }
+
+    /**
+     * Evaluates the first {@code count} rows of an epoch in batches of {@code batchSize}: the last,
+     * partial batch is read whole (it runs into the next epoch's order) and only its first rows
+     * count, so every row of a one-epoch pass is evaluated once.
+     */
+    public static Result evaluateRows(SparseAutoencoder sae, Batches data, int batchSize, long count) throws java.io.IOException {
+        long batches = (count + batchSize - 1) / batchSize;
         int d = sae.params().inputDim();
         int n = sae.params().latents();
         int k = sae.codeWidth();
@@ -55,7 +65,8 @@ public final class SaeMetrics {
             for (long b = 0; b < batches; b++) {
                 data.batch(b, x);
                 sae.encodeAndReconstruct(x, idx, z, xh);
-                for (int r = 0; r < batchSize; r++) {
+                int use = (int) Math.min(batchSize, count - b * batchSize);
+                for (int r = 0; r < use; r++) {
                     double dot = 0;
                     double nx = 0;
                     double nh = 0;
@@ -77,7 +88,7 @@ public final class SaeMetrics {
                         }
                     }
                 }
-                rows += batchSize;
+                rows += use;
             }
         }
         double meanSq = 0;

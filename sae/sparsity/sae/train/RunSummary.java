@@ -15,7 +15,7 @@ import sparsity.analysis.json.JsonException;
  */
 public record RunSummary(Path dir, String name, String architecture, String tensor, int d, int n, int k, long steps, long tokens,
                          boolean stopped, double seconds, double tokensPerSecond, double fvu, double explainedVariance,
-                         double cosine, double l0, long dead, long dense, Map<String, String> settings) {
+                         double cosine, double l0, long dead, long dense, Map<String, String> settings, TrainingRun.Start start) {
 
     /** Reads {@code dir/run.json}; a clear IOException when it is missing or not a run summary. */
     public static RunSummary read(Path dir) throws IOException {
@@ -33,10 +33,18 @@ public record RunSummary(Path dir, String name, String architecture, String tens
                     Boolean.TRUE.equals(m.get("stopped")), dbl(m.get("seconds")), dbl(m.get("tokens_per_second")), dbl(ev.get("fvu")),
                     dbl(ev.get("explained_variance")), dbl(ev.get("cosine")), dbl(ev.get("l0")),
                     ev.get("dead") == null ? -1 : Json.asLong(ev.get("dead"), "dead"),
-                    ev.get("dense") == null ? -1 : Json.asLong(ev.get("dense"), "dense"), settings);
+                    ev.get("dense") == null ? -1 : Json.asLong(ev.get("dense"), "dense"), settings,
+                    new TrainingRun.Start(Json.asString(m.get("architecture"), "architecture"), String.valueOf(m.get("tensor")),
+                            (int) Json.asLong(m.get("d_in"), "d_in"), (int) Json.asLong(m.get("d_sae"), "d_sae"), lng(m.get("train_rows")),
+                            lng(m.get("eval_rows")), lng(m.get("total_steps")), 0, (float) dbl(m.get("activation_scale")),
+                            String.valueOf(m.get("backend")), (int) lng(m.get("threads"))));
         } catch (JsonException | IllegalArgumentException e) {
             throw new IOException(f + ": " + e.getMessage(), e);
         }
+    }
+
+    private static long lng(Object o) {
+        return o instanceof Number x ? x.longValue() : 0;
     }
 
     private static double dbl(Object o) {

@@ -111,6 +111,14 @@ public final class TrainingRun {
             m.put("seed", "" + seed);
             m.put("normalize", normalize);
             m.put("holdout", "" + holdout);
+            m.put("l1", "" + l1);
+            m.put("checkpoint_every", "" + checkpointEvery);
+            m.put("dead_window", "" + deadWindow);
+            m.put("k_aux", "" + kAux);
+            m.put("aux_alpha", "" + auxAlpha);
+            m.put("k_start", "" + kStart);
+            m.put("k_schedule", "" + kSchedule);
+            m.put("encode_alpha", "" + encodeAlpha);
             m.put("threads", "" + threads);
             m.put("backend", backend);
             return m;
@@ -232,8 +240,9 @@ public final class TrainingRun {
                     }
                     sae.initFromData(sample, sampleRows, s.seed());
                 }
-                observer.started(new Start(s.architecture(), t.name(), d, n, trainRows, evalRows, ts.totalSteps(), sae.steps(), scale,
-                        be.name(), be.threads()));
+                Start started = new Start(s.architecture(), t.name(), d, n, trainRows, evalRows, ts.totalSteps(), sae.steps(), scale,
+                        be.name(), be.threads());
+                observer.started(started);
                 long startTokens = sae.steps() * (long) s.batch();
                 long every = snapshotEvery(ts.totalSteps());
                 long[] lastFires = sae.deadLatents().fireCounts();
@@ -259,7 +268,7 @@ public final class TrainingRun {
                 if (!r.stopped() && evalRows >= 1) {
                     progress.update(-1, "Evaluating on " + evalRows + " held-out rows");
                     int eb = (int) Math.min(evalRows, 1024);
-                    ev = SaeMetrics.evaluate(sae, new StoreBatches(t, trainRows, evalRows, 1, scale), eb, evalRows / eb);
+                    ev = SaeMetrics.evaluateRows(sae, new StoreBatches(t, trainRows, evalRows, 1, scale), eb, evalRows);
                 }
                 if (!r.stopped()) {
                     Map<String, Object> extra = new LinkedHashMap<>();
@@ -271,7 +280,7 @@ public final class TrainingRun {
                 }
                 double rate = (r.tokens() - startTokens) / Math.max(secs, 1e-9);
                 Result res = new Result(s.out(), s.architecture(), t.name(), d, n, r.steps(), r.tokens(), r.stopped(), secs, rate, r.last(), ev);
-                writeSummary(s, res, spec, store, scale);
+                writeSummary(s, res, spec, store, started);
                 return res;
             }
         }
@@ -286,7 +295,7 @@ public final class TrainingRun {
                 .orElseThrow(() -> new IllegalArgumentException(store + " holds only attention maps; an autoencoder needs rows"));
     }
 
-    private static void writeSummary(Settings s, Result r, SaeSpec spec, ActivationStore store, float scale) throws IOException {
+    private static void writeSummary(Settings s, Result r, SaeSpec spec, ActivationStore store, Start st) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", "sparsity-workbench-sae-run/1");
         m.put("architecture", r.architecture());
@@ -299,7 +308,12 @@ public final class TrainingRun {
         m.put("stopped", r.stopped());
         m.put("seconds", r.seconds());
         m.put("tokens_per_second", r.tokensPerSecond());
-        m.put("activation_scale", (double) scale);
+        m.put("activation_scale", (double) st.scale());
+        m.put("train_rows", st.trainRows());
+        m.put("eval_rows", st.evalRows());
+        m.put("total_steps", st.totalSteps());
+        m.put("backend", st.backend());
+        m.put("threads", st.threads());
         m.put("model", store.header().modelFile().toAbsolutePath().toString());
         m.put("model_sha256", store.header().modelSha256());
         m.put("settings", new LinkedHashMap<>(s.asMap()));

@@ -65,8 +65,10 @@ public final class RunsView extends BorderPane {
                 "FVU", vm.points(), PlotOrientation.VERTICAL, true, true, false);
         Charts.themed(chart);
         XYPlot p = chart.getXYPlot();
-        ((NumberAxis) p.getDomainAxis()).setAutoRangeIncludesZero(false);
-        ((NumberAxis) p.getRangeAxis()).setAutoRangeIncludesZero(false);
+        for (NumberAxis a : new NumberAxis[] {(NumberAxis) p.getDomainAxis(), (NumberAxis) p.getRangeAxis()}) {
+            a.setAutoRangeIncludesZero(true);
+            a.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###"));
+        }
         XYToolTipGenerator tips = (data, s, i) -> String.format(Locale.ROOT, "%s: L0 %.2f, FVU %.4f", vm.label(s, i),
                 data.getXValue(s, i), data.getYValue(s, i));
         p.getRenderer().setDefaultToolTipGenerator(tips);

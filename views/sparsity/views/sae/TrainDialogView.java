@@ -67,7 +67,7 @@ public final class TrainDialogView extends BorderPane {
         norm.getItems().setAll("none", "saelens");
         norm.valueProperty().bindBidirectional(vm.normalize());
         g.addRow(row++, new Label("Normalize activations"), norm);
-        g.addRow(row++, new Label("L1 coefficient (relu)"), field("trainL1", vm.l1(), "lambda of ReLU + L1"));
+        g.addRow(row++, new Label("L1 coefficient (relu; list = sweep)"), field("trainL1", vm.l1(), "lambda of ReLU + L1, e.g. 1,3,10"));
         g.addRow(row++, new Label("Checkpoint every"), field("trainCheckpoint", vm.checkpointEvery(), "tokens (0: at the end and on Stop)"));
         TextField out = field("trainOut", vm.out(), "each run gets a folder in here");
         Button browse = new Button("Browse\u2026");
@@ -97,7 +97,8 @@ public final class TrainDialogView extends BorderPane {
         buttons.setAlignment(Pos.CENTER_LEFT);
         buttons.setPadding(new Insets(8, 12, 12, 12));
         setBottom(buttons);
-        for (var p : List.of(vm.k(), vm.latents())) p.addListener((o, a, b) -> train.setText(vm.actionText()));
+        for (var p : List.of(vm.k(), vm.latents(), vm.l1())) p.addListener((o, a, b) -> train.setText(vm.actionText()));
+        vm.architecture().addListener((o, a, b) -> train.setText(vm.actionText()));
         train.setText(vm.actionText());
     }
 

@@ -18,7 +18,8 @@ import sparsity.sae.train.TrainingRun;
 /**
  * The train dialog's fields as text and choices, and the runs they make: one run, or a sweep when
  * "k" or "latents" list several values (every combination, queued one after another), each into
- * its own folder under the output folder. {@link #runs()} checks every field and says what is
+ * its own folder under the output folder. For ReLU + L1, k does not apply and the L1 coefficient
+ * takes a list instead. {@link #runs()} checks every field and says what is
  * wrong in words.
  */
 public final class TrainDialogViewModel {
@@ -88,7 +89,9 @@ public final class TrainDialogViewModel {
 
     /** The runs the fields ask for (one, or every k x latents combination of a sweep). */
     public List<TrainingRun.Settings> runs() {
-        List<Integer> ks = ints(k.get(), "k");
+        boolean relu = "relu".equals(architecture.get());
+        List<Integer> ks = relu ? List.of(1) : ints(k.get(), "k");
+        List<Double> l1s = relu ? doubles(l1.get(), "L1 coefficient") : List.of(num(l1.get(), "L1 coefficient", 0, 1e6));
         List<Integer> ns = latents.get() == null || latents.get().isBlank() ? List.of(0) : ints(latents.get(), "latents");
         int exp = (int) num(expansion.get(), "expansion", 1, 1024);
         long tok = (long) num(tokens.get(), "tokens", 1, Long.MAX_VALUE);
@@ -97,7 +100,6 @@ public final class TrainDialogViewModel {
         long warm = (long) num(warmup.get(), "warm-up steps", 0, Long.MAX_VALUE);
         double dec = num(decay.get(), "decay share", 0, 1);
         long sd = (long) num(seed.get(), "seed", Long.MIN_VALUE, Long.MAX_VALUE);
-        double lambda = num(l1.get(), "L1 coefficient", 0, 1e6);
         long cp = (long) num(checkpointEvery.get(), "checkpoint interval", 0, Long.MAX_VALUE);
         if (out.get() == null || out.get().isBlank()) throw new IllegalArgumentException("Choose an output folder");
         Path parent = Path.of(out.get());
@@ -105,15 +107,18 @@ public final class TrainDialogViewModel {
         String storeName = store.getFileName() == null ? "store" : store.getFileName().toString();
         List<TrainingRun.Settings> runs = new ArrayList<>();
         for (int kk : ks) {
+            for (double lambda : l1s) {
             for (int nn : ns) {
                 if (nn > 0 && kk > nn) throw new IllegalArgumentException("k = " + kk + " is larger than " + nn + " latents");
-                String name = String.format(Locale.ROOT, "%s-%s-k%d-%s-%s", storeName, architecture.get(), kk,
+                String sparsity = relu ? "l1_" + new java.math.BigDecimal(lambda).stripTrailingZeros().toPlainString() : "k" + kk;
+                String name = String.format(Locale.ROOT, "%s-%s-%s-%s-%s", storeName, architecture.get(), sparsity,
                         nn > 0 ? "n" + nn : "x" + exp, stamp);
                 Path dir = parent.resolve(name);
                 TrainingRun.Settings d = TrainingRun.Settings.defaults(store, architecture.get(), kk, tok, dir);
                 runs.add(new TrainingRun.Settings(store, tensor.get(), architecture.get(), kk, nn, exp, tok, b, rate, warm, dec, sd,
                         normalize.get(), 0, 0, d.auxAlpha(), lambda, 0, d.kSchedule(), d.encodeAlpha(), d.holdout(), cp, 0,
                         "vector", dir));
+            }
             }
         }
         return runs;
@@ -143,6 +148,15 @@ public final class TrainDialogViewModel {
             }
         }
         if (out.isEmpty()) throw new IllegalArgumentException("Enter " + what);
+        return List.copyOf(out);
+    }
+
+    static List<Double> doubles(String text, String what) {
+        LinkedHashSet<Double> out = new LinkedHashSet<>();
+        if (text == null || text.isBlank()) throw new IllegalArgumentException("Enter " + what);
+        for (String part : text.split("[,\\s]+")) {
+            if (!part.isBlank()) out.add(num(part, what, 0, 1e6));
+        }
         return List.copyOf(out);
     }
 

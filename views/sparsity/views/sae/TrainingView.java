@@ -39,8 +39,8 @@ import sparsity.views.export.ExportActions;
  * One training run, live: a header (what is trained on what, progress, Stop and Resume), the
  * curves (loss with the AuxK or L1 term, FVU, L0, dead fraction, by tokens), the log10
  * feature-density histogram of the latest interval, and the dead-latent strip (a cell per latent,
- * coloured by the tokens since it last fired: pale when it just fired, darker as it nears the
- * dead window, red when dead). Curves update a few times a second while the run goes on; every
+ * coloured by the tokens since it last fired: blue when it just fired, fading to sand as it nears
+ * the dead window, red when dead). Curves update a few times a second while the run goes on; every
  * chart exports PNG and CSV from its context menu.
  */
 public final class TrainingView extends BorderPane {
@@ -78,10 +78,10 @@ public final class TrainingView extends BorderPane {
             r.setVgrow(Priority.ALWAYS);
             grid.getRowConstraints().add(r);
         }
-        grid.add(chart("lossChart", "Loss", "loss", vm.lossData(), true, base + "-loss"), 0, 0);
-        grid.add(chart("fvuChart", "Fraction of variance unexplained", "FVU", vm.fvuData(), false, base + "-fvu"), 1, 0);
-        grid.add(chart("l0Chart", "L0 (active latents per row)", "L0", vm.l0Data(), false, base + "-l0"), 2, 0);
-        grid.add(chart("deadChart", "Dead latents", "fraction of latents", vm.deadData(), false, base + "-dead"), 0, 1);
+        grid.add(lossChart(base + "-loss"), 0, 0);
+        grid.add(chart("fvuChart", "Fraction of variance unexplained", "FVU", vm.fvuData(), false, false, base + "-fvu"), 1, 0);
+        grid.add(chart("l0Chart", "L0 (active latents per row)", "L0", vm.l0Data(), false, true, base + "-l0"), 2, 0);
+        grid.add(chart("deadChart", "Dead latents", "fraction of latents", vm.deadData(), false, true, base + "-dead"), 0, 1);
         densityViewer.setId("densityChart");
         densityViewer.setChart(densityChart(vm.density().get()));
         ExportActions.install(densityViewer, densityViewer.getChart(), base + "-density");
@@ -147,6 +147,10 @@ public final class TrainingView extends BorderPane {
         Button csv = ExportActions.exportButton(vm::curvesTable, vm.name() + "-curves");
         csv.setText("Export curves CSV\u2026");
         VBox text = new VBox(2, title, what, new HBox(8, bar, msg));
+        for (Button b : new Button[] {stop, resume, csv}) b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        what.setMaxWidth(Double.MAX_VALUE);
+        text.setMinWidth(0);
+        HBox.setHgrow(text, Priority.ALWAYS);
         HBox h = new HBox(10, text, new Pane(), stop, resume, csv);
         HBox.setHgrow(h.getChildren().get(1), Priority.ALWAYS);
         h.setAlignment(Pos.CENTER_LEFT);
@@ -175,12 +179,41 @@ public final class TrainingView extends BorderPane {
         resume.setDisable(st != TrainingViewModel.State.STOPPED && st != TrainingViewModel.State.FAILED);
     }
 
-    private static ChartViewer chart(String id, String title, String yLabel, XYDataset data, boolean legend, String base) {
+    /** Loss on the left axis, the AuxK (or L1) term on its own axis on the right. */
+    private ChartViewer lossChart(String base) {
+        JFreeChart c = ChartFactory.createXYLineChart("Loss", "tokens", "loss", vm.lossData(), PlotOrientation.VERTICAL, true, true, false);
+        Charts.themed(c);
+        XYPlot p = c.getXYPlot();
+        tidy((NumberAxis) p.getRangeAxis(), false);
+        tidy((NumberAxis) p.getDomainAxis(), false);
+        NumberAxis auxAxis = new NumberAxis("AuxK / L1 term");
+        tidy(auxAxis, true);
+        p.setRangeAxis(1, auxAxis);
+        p.setDataset(1, vm.auxData());
+        p.mapDatasetToRangeAxis(1, 1);
+        org.jfree.chart.renderer.xy.XYLineAndShapeRenderer r2 = new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(true, false);
+        r2.setSeriesPaint(0, new java.awt.Color(0xd0603a));
+        p.setRenderer(1, r2);
+        p.getRenderer().setSeriesPaint(0, Charts.BAR);
+        ChartViewer v = new ChartViewer(c);
+        v.setId("lossChart");
+        v.setMinSize(120, 120);
+        ExportActions.install(v, c, base);
+        return v;
+    }
+
+    private static void tidy(NumberAxis a, boolean includeZero) {
+        a.setAutoRangeIncludesZero(includeZero);
+        a.setAutoRangeMinimumSize(1e-3);
+        a.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###"));
+    }
+
+    private static ChartViewer chart(String id, String title, String yLabel, XYDataset data, boolean legend, boolean zero, String base) {
         JFreeChart c = ChartFactory.createXYLineChart(title, "tokens", yLabel, data, PlotOrientation.VERTICAL, legend, true, false);
         Charts.themed(c);
         XYPlot p = c.getXYPlot();
-        ((NumberAxis) p.getRangeAxis()).setAutoRangeIncludesZero(false);
-        ((NumberAxis) p.getDomainAxis()).setAutoRangeIncludesZero(false);
+        tidy((NumberAxis) p.getRangeAxis(), zero);
+        tidy((NumberAxis) p.getDomainAxis(), false);
         p.getRenderer().setSeriesPaint(0, Charts.BAR);
         p.getRenderer().setSeriesPaint(1, new java.awt.Color(0xd0603a));
         ChartViewer v = new ChartViewer(c);
@@ -219,7 +252,7 @@ public final class TrainingView extends BorderPane {
     static Color cellColor(long since, long window) {
         if (since >= window) return Color.web("#c62828");
         double f = Math.min(1, Math.log1p(since) / Math.log1p(window));
-        return Color.web("#e8f0f8").interpolate(Color.web("#1f3f66"), f);
+        return Color.web("#1f4f82").interpolate(Color.web("#f2d7a6"), f);
     }
 
     private void drawStrip(TrainingRun.LatentSnapshot s) {

@@ -51,7 +51,8 @@ public final class TrainingViewModel {
     private final XYSeries fvu = new XYSeries("FVU", true, true);
     private final XYSeries l0 = new XYSeries("L0", true, true);
     private final XYSeries deadFraction = new XYSeries("dead fraction", true, true);
-    private final XYSeriesCollection lossData = new XYSeriesCollection();
+    private final XYSeriesCollection lossData = new XYSeriesCollection(loss);
+    private final XYSeriesCollection auxData = new XYSeriesCollection(aux);
     private final XYSeriesCollection fvuData = new XYSeriesCollection(fvu);
     private final XYSeriesCollection l0Data = new XYSeriesCollection(l0);
     private final XYSeriesCollection deadData = new XYSeriesCollection(deadFraction);
@@ -73,8 +74,6 @@ public final class TrainingViewModel {
     public TrainingViewModel(String name, Map<String, String> settings) {
         this.name = name;
         this.settings = Map.copyOf(settings);
-        lossData.addSeries(loss);
-        lossData.addSeries(aux);
     }
 
     public String name() {
@@ -267,6 +266,10 @@ public final class TrainingViewModel {
 
     public XYSeriesCollection lossData() {
         return lossData;
+    }
+
+    public XYSeriesCollection auxData() {
+        return auxData;
     }
 
     public XYSeriesCollection fvuData() {
