@@ -15,7 +15,8 @@ import sparsity.analysis.json.JsonException;
  */
 public record RunSummary(Path dir, String name, String architecture, String tensor, int d, int n, int k, long steps, long tokens,
                          boolean stopped, double seconds, double tokensPerSecond, double fvu, double explainedVariance,
-                         double cosine, double l0, long dead, long dense, Map<String, String> settings, TrainingRun.Start start) {
+                         double cosine, double l0, long dead, long dense, Map<String, String> settings, TrainingRun.Start start,
+                         sparsity.sae.eval.DownstreamSummary downstream) {
 
     /** Reads {@code dir/run.json}; a clear IOException when it is missing or not a run summary. */
     public static RunSummary read(Path dir) throws IOException {
@@ -37,7 +38,8 @@ public record RunSummary(Path dir, String name, String architecture, String tens
                     new TrainingRun.Start(Json.asString(m.get("architecture"), "architecture"), String.valueOf(m.get("tensor")),
                             (int) Json.asLong(m.get("d_in"), "d_in"), (int) Json.asLong(m.get("d_sae"), "d_sae"), lng(m.get("train_rows")),
                             lng(m.get("eval_rows")), lng(m.get("total_steps")), 0, (float) dbl(m.get("activation_scale")),
-                            String.valueOf(m.get("backend")), (int) lng(m.get("threads"))));
+                            String.valueOf(m.get("backend")), (int) lng(m.get("threads"))),
+                    sparsity.sae.eval.DownstreamSummary.read(dir).orElse(null));
         } catch (JsonException | IllegalArgumentException e) {
             throw new IOException(f + ": " + e.getMessage(), e);
         }
