@@ -1,0 +1,236 @@
+package sparsity.sae.features;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import sparsity.analysis.ProgressListener;
+import sparsity.analysis.store.ActivationStore;
+import sparsity.analysis.store.StoredTensor;
+import sparsity.analysis.store.TensorLayout;
+import sparsity.kernels.Backend;
+import sparsity.kernels.Backends;
+import sparsity.kernels.FloatMatrix;
+import sparsity.kernels.IntMatrix;
+import sparsity.kernels.MemoryScope;
+import sparsity.sae.format.SaeLensFormat;
+import sparsity.sae.format.SaeLensSae;
+import sparsity.sae.model.TopKAutoencoder;
+
+/**
+ * An autoencoder (a SAELens folder) opened together with the activation store it reads: what a
+ * latent browser holds while it is open. {@link #scan} gathers the {@link LatentAtlas} of every
+ * latent; {@link #codes} encodes one example's rows for token shading and the code raster (a
+ * few recent examples are kept). Methods are safe to call from several threads (they take turns
+ * on the autoencoder); {@link #close} releases the store mapping, the weights and the backend.
+ */
+public final class LatentExplorer implements AutoCloseable {
+
+    private static final int CACHED_EXAMPLES = 512;
+
+    private final ActivationStore store;
+    private final StoredTensor tensor;
+    private final Backend backend;
+    private final TopKAutoencoder sae;
+    private final String saeName;
+    private final String architecture;
+    private final boolean ownsStore;
+    private final Map<Integer, ExampleCodes> recent = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, ExampleCodes> e) {
+            return size() > CACHED_EXAMPLES;
+        }
+    };
+
+    private LatentExplorer(ActivationStore store, StoredTensor tensor, Backend backend, TopKAutoencoder sae, String saeName,
+                           String architecture, boolean ownsStore) {
+        this.store = store;
+        this.tensor = tensor;
+        this.backend = backend;
+        this.sae = sae;
+        this.saeName = saeName;
+        this.architecture = architecture;
+        this.ownsStore = ownsStore;
+    }
+
+    /**
+     * Opens a store and a SAELens folder.
+     *
+     * @param tensorName the captured tensor to read; null: the autoencoder's hook_name when the
+     *                   store has it, else the store's first tensor of rows
+     * @throws IOException with a message for the user: not a store, not a SAELens folder, an
+     *                     architecture this version cannot run, rows of the wrong width
+     */
+    public static LatentExplorer open(Path storeDir, String tensorName, Path saeDir) throws IOException {
+        SaeLensSae file = SaeLensFormat.read(saeDir);
+        ActivationStore store = ActivationStore.open(storeDir);
+        try {
+            return of(store, tensorName, file, saeDir.getFileName() == null ? saeDir.toString() : saeDir.getFileName().toString(), true);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** An explorer on an open store (which stays open when the explorer is closed). */
+    public static LatentExplorer of(ActivationStore store, String tensorName, SaeLensSae file, String saeName) throws IOException {
+        return of(store, tensorName, file, saeName, false);
+    }
+
+    private static LatentExplorer of(ActivationStore store, String tensorName, SaeLensSae file, String saeName, boolean owns)
+            throws IOException {
+        if (!file.architecture().equals("topk")) {
+            throw new IOException(saeName + ": architecture \"" + file.architecture() + "\"; this version browses topk autoencoders");
+        }
+        String hook = String.valueOf(file.cfg().getOrDefault("hook_name", ""));
+        StoredTensor t;
+        if (tensorName != null) {
+            t = store.tensor(tensorName).orElseThrow(() -> new IOException(store.dir() + " holds no tensor '" + tensorName + "'"));
+        } else if (store.tensor(hook).isPresent()) {
+            t = store.tensor(hook).get();
+        } else {
+            t = store.tensors().stream().filter(x -> !x.isAttention()).findFirst()
+                    .orElseThrow(() -> new IOException(store.dir() + " holds only attention maps; an autoencoder reads rows"));
+        }
+        if (t.isAttention()) throw new IOException(t.name() + " holds attention maps; an autoencoder reads rows");
+        if (t.dim() != file.dIn()) {
+            throw new IOException(saeName + " takes rows of " + file.dIn() + " values; " + t.name() + " in " + store.dir()
+                    + " has " + t.dim());
+        }
+        Backend be = Backends.cpu();
+        TopKAutoencoder m = null;
+        try {
+            m = new TopKAutoencoder(be, file.dIn(), file.dSae(), TopKAutoencoder.Config.defaults(file.dIn(), file.k()), 0);
+            SaeLensFormat.load(file, m.params());
+            return new LatentExplorer(store, t, be, m, saeName, file.architecture(), owns);
+        } catch (RuntimeException e) {
+            if (m != null) m.close();
+            be.close();
+            throw e;
+        }
+    }
+
+    /** Scans every row of the tensor (see {@link FeatureScan}). */
+    public synchronized LatentAtlas scan(FeatureScan.Settings settings, ProgressListener progress) throws InterruptedException {
+        return FeatureScan.run(sae, backend, LatentRows.of(store, tensor), tensor.name(), settings, progress);
+    }
+
+    /** The codes of one example's rows (its tokens, or its one row). */
+    public synchronized ExampleCodes codes(int example) {
+        if (example < 0 || example >= examples()) throw new IndexOutOfBoundsException("example " + example + " of " + examples());
+        ExampleCodes c = recent.get(example);
+        if (c != null) return c;
+        long first;
+        int count;
+        List<String> tokens = new ArrayList<>();
+        if (perToken()) {
+            first = store.exampleFirstToken(example);
+            count = store.exampleTokens(example);
+            for (int i = 0; i < count; i++) {
+                String t = store.token(first + i).text();
+                tokens.add(t == null ? "#" + store.token(first + i).tokenId() : t);
+            }
+        } else {
+            first = example;
+            count = 1;
+            String n = store.exampleName(example);
+            tokens.add(n == null ? "example " + example : n);
+        }
+        int d = tensor.dim();
+        int w = FeatureScan.codeWidth(sae);
+        int[] idx = new int[count * w];
+        float[] val = new float[count * w];
+        if (count > 0) {
+            float[] rows = tensor.read(first, count, new float[count * d]);
+            for (int i = 0; i < rows.length; i++) {
+                if (!Float.isFinite(rows[i])) {
+                    long row = first + i / d;
+                    throw new NonFiniteRowException(row, LatentRows.of(store, tensor).describe(row) + " holds " + rows[i]
+                            + " at dimension " + (i % d));
+                }
+            }
+            try (MemoryScope s = MemoryScope.open()) {
+                FloatMatrix x = s.floats(count, d, rows);
+                IntMatrix im = s.ints(count, w);
+                FloatMatrix z = s.floats(count, w);
+                sae.encodeAndReconstruct(x, im, z, null);
+                System.arraycopy(im.toArray(), 0, idx, 0, idx.length);
+                System.arraycopy(z.toArray(), 0, val, 0, val.length);
+            }
+        }
+        c = new ExampleCodes(example, store.exampleName(example), tokens, w, idx, val);
+        recent.put(example, c);
+        return c;
+    }
+
+    /** The example's thumbnail when the store's inputs were images, or why there is none. */
+    public ExampleImages.Result image(int example) {
+        return ExampleImages.find(store, example);
+    }
+
+    /** Whether the store's inputs look like images (thumbnails are worth asking for). */
+    public boolean hasImages() {
+        return !perToken() && ExampleImages.looksLikeImages(store);
+    }
+
+    /** True when the rows are tokens (text), false for one row per example. */
+    public boolean perToken() {
+        return tensor.layout().unit() == TensorLayout.Unit.TOKEN;
+    }
+
+    public int examples() {
+        return store.examples();
+    }
+
+    /** The example's text or image name (null when none was recorded). */
+    public String exampleName(int example) {
+        return store.exampleName(example);
+    }
+
+    public String tensorName() {
+        return tensor.name();
+    }
+
+    public long rows() {
+        return tensor.rows();
+    }
+
+    public Path storeDir() {
+        return store.dir();
+    }
+
+    /** The autoencoder folder's name. */
+    public String saeName() {
+        return saeName;
+    }
+
+    public int latents() {
+        return sae.params().latents();
+    }
+
+    public int inputDim() {
+        return sae.params().inputDim();
+    }
+
+    public int codeWidth() {
+        return FeatureScan.codeWidth(sae);
+    }
+
+    /** e.g. "sae-l3: topk, 384 -> 1,536 latents, k 32, on /encoder/... (124,488 token rows of 4,000 examples)". */
+    public String describe() {
+        return String.format(Locale.ROOT, "%s: %s, %d \u2192 %,d latents, k %d, on %s (%,d %s rows of %,d examples)", saeName,
+                architecture, inputDim(), latents(), codeWidth(), tensor.name(), tensor.rows(), perToken() ? "token" : "example",
+                examples());
+    }
+
+    @Override
+    public synchronized void close() {
+        sae.close();
+        backend.close();
+        if (ownsStore) store.close();
+    }
+}
