@@ -12,12 +12,13 @@ import java.util.List;
  *
  * @param example the example's number in the store
  * @param name    its text or image name (may be null)
+ * @param firstRow its first row in the tensor (rows firstRow .. firstRow + tokens - 1)
  * @param tokens  one label per row: the token texts, or for a per-example row the example's name
  * @param width   code slots per row
  * @param latents {@code [tokens x width]} latent of each slot
  * @param values  {@code [tokens x width]} value of each slot
  */
-public record ExampleCodes(int example, String name, List<String> tokens, int width, int[] latents, float[] values) {
+public record ExampleCodes(int example, String name, long firstRow, List<String> tokens, int width, int[] latents, float[] values) {
 
     /** How the columns of a {@link Raster} are ordered. */
     public enum Order {

@@ -70,11 +70,6 @@ public final class FeatureScan {
     private FeatureScan() {
     }
 
-    /** Code slots per row of an autoencoder (k for TopK). */
-    static int codeWidth(TopKAutoencoder sae) {
-        return sae.config().k();
-    }
-
     /**
      * Scans every row.
      *
@@ -85,9 +80,14 @@ public final class FeatureScan {
      */
     public static LatentAtlas run(TopKAutoencoder sae, Backend backend, LatentRows rows, String rowsName, Settings s,
                                   ProgressListener progress) throws InterruptedException {
-        int d = sae.params().inputDim();
-        int n = sae.params().latents();
-        int w = codeWidth(sae);
+        return run(CodeModel.of(sae), backend, rows, rowsName, s, progress);
+    }
+
+    static LatentAtlas run(CodeModel sae, Backend backend, LatentRows rows, String rowsName, Settings s,
+                           ProgressListener progress) throws InterruptedException {
+        int d = sae.inputDim();
+        int n = sae.latents();
+        int w = sae.codeWidth();
         if (rows.dim() != d) throw new IllegalArgumentException("the autoencoder takes rows of " + d + " values, " + rowsName + " has " + rows.dim());
         long total = rows.rows();
         boolean cache = total * w <= s.maxCachedSlots() && total * w <= Integer.MAX_VALUE - 8;
@@ -224,12 +224,13 @@ public final class FeatureScan {
      * For every latent, the {@code m} other latents with the highest cosine between decoder rows,
      * highest first: W_n W_n^T for row-normalized W_dec, a chunk of rows at a time.
      */
-    static void neighbours(TopKAutoencoder sae, Backend backend, int m, int[] idxOut, float[] cosOut, double from,
+    static void neighbours(CodeModel sae, Backend backend, int m, int[] idxOut, float[] cosOut, double from,
                            ProgressListener progress) throws InterruptedException {
-        int n = sae.params().latents();
+        int n = sae.latents();
         int chunk = (int) Math.max(1, Math.min(n, (4L << 20) / n));
         try (MemoryScope s = MemoryScope.open()) {
-            FloatMatrix wn = s.copyOf(sae.params().wDec);
+            FloatMatrix wn = s.floats(n, sae.inputDim());
+            sae.decoderRows(wn);
             backend.normalizeRows(wn, 1e-30f);
             FloatMatrix c = s.floats(chunk, n);
             FloatMatrix vals = s.floats(chunk, m + 1);
@@ -273,7 +274,7 @@ public final class FeatureScan {
 
     /** Reads, checks and encodes the rows a batch at a time, into off-heap buffers it owns. */
     private static final class Encoder implements AutoCloseable {
-        private final TopKAutoencoder sae;
+        private final CodeModel sae;
         private final LatentRows rows;
         private final int batch;
         private final int d;
@@ -283,7 +284,7 @@ public final class FeatureScan {
         private final FloatMatrix z;
         private final float[] buf;
 
-        Encoder(TopKAutoencoder sae, LatentRows rows, int batchRows, int d, int w) {
+        Encoder(CodeModel sae, LatentRows rows, int batchRows, int d, int w) {
             this.sae = sae;
             this.rows = rows;
             this.batch = (int) Math.max(1, Math.min(batchRows, rows.rows()));
@@ -315,7 +316,7 @@ public final class FeatureScan {
                 } else {
                     for (int r = 0; r < count; r++) for (int c = 0; c < d; c++) xv.set(r, c, buf[r * d + c]);
                 }
-                sae.encodeAndReconstruct(xv, iv, zv, null);
+                sae.encode(xv, iv, zv);
                 sink.accept(start, count, iv, zv);
             }
         }

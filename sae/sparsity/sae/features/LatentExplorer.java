@@ -25,8 +25,9 @@ import sparsity.sae.model.TopKAutoencoder;
  * An autoencoder (a SAELens folder) opened together with the activation store it reads: what a
  * latent browser holds while it is open. {@link #scan} gathers the {@link LatentAtlas} of every
  * latent; {@link #codes} encodes one example's rows for token shading and the code raster (a
- * few recent examples are kept). Methods are safe to call from several threads (they take turns
- * on the autoencoder); {@link #close} releases the store mapping, the weights and the backend.
+ * few recent examples are kept). Methods are safe to call from several threads: they take turns
+ * on the autoencoder a batch at a time; {@link #close} releases the store mapping, the weights and
+ * the backend.
  */
 public final class LatentExplorer implements AutoCloseable {
 
@@ -36,6 +37,9 @@ public final class LatentExplorer implements AutoCloseable {
     private final StoredTensor tensor;
     private final Backend backend;
     private final TopKAutoencoder sae;
+    private final CodeModel model;
+    private final Object lock = new Object();
+    private boolean closed;
     private final String saeName;
     private final String architecture;
     private final boolean ownsStore;
@@ -52,6 +56,7 @@ public final class LatentExplorer implements AutoCloseable {
         this.tensor = tensor;
         this.backend = backend;
         this.sae = sae;
+        this.model = guarded(CodeModel.of(sae));
         this.saeName = saeName;
         this.architecture = architecture;
         this.ownsStore = ownsStore;
@@ -114,16 +119,106 @@ public final class LatentExplorer implements AutoCloseable {
         }
     }
 
-    /** Scans every row of the tensor (see {@link FeatureScan}). */
-    public synchronized LatentAtlas scan(FeatureScan.Settings settings, ProgressListener progress) throws InterruptedException {
-        return FeatureScan.run(sae, backend, LatentRows.of(store, tensor), tensor.name(), settings, progress);
+    /** The autoencoder used a batch at a time under the lock, so that {@link #codes} can run between batches of a scan. */
+    private CodeModel guarded(CodeModel m) {
+        return new CodeModel() {
+            @Override
+            public int inputDim() {
+                return m.inputDim();
+            }
+
+            @Override
+            public int latents() {
+                return m.latents();
+            }
+
+            @Override
+            public int codeWidth() {
+                return m.codeWidth();
+            }
+
+            @Override
+            public void encode(sparsity.kernels.FloatMatrix x, sparsity.kernels.IntMatrix idx, sparsity.kernels.FloatMatrix z) {
+                synchronized (lock) {
+                    requireOpen();
+                    m.encode(x, idx, z);
+                }
+            }
+
+            @Override
+            public void decoderRows(sparsity.kernels.FloatMatrix dst) {
+                synchronized (lock) {
+                    requireOpen();
+                    m.decoderRows(dst);
+                }
+            }
+        };
+    }
+
+    private void requireOpen() {
+        if (closed) throw new java.util.concurrent.CancellationException("the latent explorer on " + store.dir() + " was closed");
+    }
+
+    /**
+     * Scans every row of the tensor (see {@link FeatureScan}). Takes the autoencoder a batch at a
+     * time, so {@link #codes} answers meanwhile; stops when the thread is interrupted, or with a
+     * CancellationException when the explorer is closed.
+     */
+    public LatentAtlas scan(FeatureScan.Settings settings, ProgressListener progress) throws InterruptedException {
+        LatentRows rows;
+        synchronized (lock) {
+            requireOpen();
+            rows = LatentRows.of(store, tensor);
+        }
+        LatentRows guardedRows = new LatentRows() {
+            @Override
+            public long rows() {
+                return rows.rows();
+            }
+
+            @Override
+            public int dim() {
+                return rows.dim();
+            }
+
+            @Override
+            public void read(long start, int count, float[] dst) {
+                synchronized (lock) {
+                    requireOpen();
+                    rows.read(start, count, dst);
+                }
+            }
+
+            @Override
+            public int example(long row) {
+                synchronized (lock) {
+                    requireOpen();
+                    return rows.example(row);
+                }
+            }
+
+            @Override
+            public String describe(long row) {
+                synchronized (lock) {
+                    requireOpen();
+                    return rows.describe(row);
+                }
+            }
+        };
+        return FeatureScan.run(model, backend, guardedRows, tensor.name(), settings, progress);
     }
 
     /** The codes of one example's rows (its tokens, or its one row). */
-    public synchronized ExampleCodes codes(int example) {
+    public ExampleCodes codes(int example) {
         if (example < 0 || example >= examples()) throw new IndexOutOfBoundsException("example " + example + " of " + examples());
-        ExampleCodes c = recent.get(example);
-        if (c != null) return c;
+        synchronized (lock) {
+            requireOpen();
+            ExampleCodes c = recent.get(example);
+            return c != null ? c : encodeExample(example);
+        }
+    }
+
+    private ExampleCodes encodeExample(int example) {
         long first;
         int count;
         List<String> tokens = new ArrayList<>();
@@ -141,7 +236,7 @@ public final class LatentExplorer implements AutoCloseable {
             tokens.add(n == null ? "example " + example : n);
         }
         int d = tensor.dim();
-        int w = FeatureScan.codeWidth(sae);
+        int w = model.codeWidth();
         int[] idx = new int[count * w];
         float[] val = new float[count * w];
         if (count > 0) {
@@ -162,7 +257,7 @@ public final class LatentExplorer implements AutoCloseable {
                 System.arraycopy(z.toArray(), 0, val, 0, val.length);
             }
         }
-        c = new ExampleCodes(example, store.exampleName(example), tokens, w, idx, val);
+        ExampleCodes c = new ExampleCodes(example, store.exampleName(example), first, tokens, w, idx, val);
         recent.put(example, c);
         return c;
     }
@@ -217,7 +312,7 @@ public final class LatentExplorer implements AutoCloseable {
     }
 
     public int codeWidth() {
-        return FeatureScan.codeWidth(sae);
+        return model.codeWidth();
     }
 
     /** e.g. "sae-l3: topk, 384 -> 1,536 latents, k 32, on /encoder/... (124,488 token rows of 4,000 examples)". */
@@ -227,10 +322,15 @@ public final class LatentExplorer implements AutoCloseable {
                 examples());
     }
 
+    /** Releases everything; a scan in progress on another thread stops at its next batch. */
     @Override
-    public synchronized void close() {
-        sae.close();
-        backend.close();
-        if (ownsStore) store.close();
+    public void close() {
+        synchronized (lock) {
+            if (closed) return;
+            closed = true;
+            sae.close();
+            backend.close();
+            if (ownsStore) store.close();
+        }
     }
 }

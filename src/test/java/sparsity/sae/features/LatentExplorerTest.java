@@ -66,9 +66,14 @@ class LatentExplorerTest {
 
             ExampleCodes one = x.codes(1);
             assertEquals(List.of("sat"), one.tokens());
+            assertEquals(2, one.firstRow());
             assertEquals(1, one.raster(ExampleCodes.Order.INDEX).latents().length, "the zero slot is not a column");
             assertInstanceOf(ExampleImages.Unavailable.class, x.image(0));
             assertFalse(x.hasImages());
+            x.close();
+            assertThrows(java.util.concurrent.CancellationException.class, () -> x.codes(2), "closed");
+            assertThrows(java.util.concurrent.CancellationException.class,
+                    () -> x.scan(FeatureScan.Settings.defaults(), ProgressListener.NONE));
         }
     }
 
