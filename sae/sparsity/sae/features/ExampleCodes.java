@@ -50,6 +50,30 @@ public record ExampleCodes(int example, String name, long firstRow, List<String>
         }
     }
 
+    /**
+     * Several examples' codes stacked, for per-example rows (one image each): row i is the i-th
+     * example, labelled {@code labels.get(i)}; example and firstRow are the first one's.
+     */
+    public static ExampleCodes stack(List<ExampleCodes> parts, List<String> labels, String name) {
+        if (parts.isEmpty()) throw new IllegalArgumentException("nothing to stack");
+        int w = parts.getFirst().width();
+        int rows = 0;
+        for (ExampleCodes c : parts) {
+            if (c.width() != w) throw new IllegalArgumentException("codes of different widths");
+            rows += c.rows();
+        }
+        if (labels.size() != rows) throw new IllegalArgumentException(labels.size() + " labels for " + rows + " rows");
+        int[] l = new int[rows * w];
+        float[] v = new float[rows * w];
+        int at = 0;
+        for (ExampleCodes c : parts) {
+            System.arraycopy(c.latents(), 0, l, at, c.latents().length);
+            System.arraycopy(c.values(), 0, v, at, c.values().length);
+            at += c.latents().length;
+        }
+        return new ExampleCodes(parts.getFirst().example(), name, parts.getFirst().firstRow(), labels, w, l, v);
+    }
+
     public int rows() {
         return tokens.size();
     }
