@@ -24,7 +24,7 @@ public final class SaeCharts {
         for (int i = 0; i < c.length; i++) d[i] = c[i];
         LatentAtlas.LatentSummary s = a.summary(latent);
         return integerCounts(Charts.histogram(new Histogram(h.lower(), h.upper(), d),
-                String.format(Locale.ROOT, "Latent %d: %,d nonzero activations", latent, s.fires()), "activation", logY));
+                String.format(Locale.ROOT, "Latent %d: %,d nonzero activation%s", latent, s.fires(), s.fires() == 1 ? "" : "s"), "activation", logY));
     }
 
     /** log10 density of every latent that fired (dead latents are counted in the title). */

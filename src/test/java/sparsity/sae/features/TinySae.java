@@ -29,12 +29,12 @@ import sparsity.sae.model.TopKAutoencoder;
  * L1 on rows 0, 2 (max 5, mean 3; top 1 then 0), L2 on rows 1, 3 (max 2, mean 1.5; top 0 then
  * 2), L3 on row 3 (density 1/5, max 2). Decoder cosines: L1-L3 0.8, L0-L3 -0.6, every other pair 0.
  */
-final class TinySae {
+public final class TinySae {
 
-    static final int D = 3;
+    public static final int D = 3;
     static final int N = 4;
     static final int K = 2;
-    static final float[] ROWS = {
+    public static final float[] ROWS = {
         3, 1, 0,
         1, 0, 2,
         0, 5, 0,
@@ -66,7 +66,7 @@ final class TinySae {
     }
 
     /** Writes the rows as a store of token rows (tensor "hidden") with the tokens above. */
-    static Path store(Path dir) throws IOException {
+    public static Path store(Path dir) throws IOException {
         Path store = dir.resolve("store");
         try (StoreWriter w = StoreWriter.create(store, StoreHeader.of(Path.of("model.onnx"), "", DType.FLOAT32, "unit test"),
                 List.of(TensorLayout.rows("hidden", TensorLayout.Unit.TOKEN, D)), 0)) {
@@ -83,7 +83,7 @@ final class TinySae {
     }
 
     /** Writes the autoencoder as a SAELens folder. */
-    static Path saeFolder(Path dir, Backend be) throws IOException {
+    public static Path saeFolder(Path dir, Backend be) throws IOException {
         Path out = dir.resolve("sae");
         try (TopKAutoencoder sae = make(be)) {
             SaeLensFormat.writeTopK(out, sae.params(), K, 1, "hidden", "model.onnx", null, null);
