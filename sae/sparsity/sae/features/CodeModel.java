@@ -2,7 +2,7 @@ package sparsity.sae.features;
 
 import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.IntMatrix;
-import sparsity.sae.model.TopKAutoencoder;
+import sparsity.sae.model.SparseAutoencoder;
 
 /**
  * What the feature scan needs of an autoencoder: its sizes, codes of a batch of rows, and its
@@ -14,7 +14,7 @@ interface CodeModel {
 
     int latents();
 
-    /** Code slots per row (k for TopK); a slot is active when its value is not 0. */
+    /** Code slots per row (k for TopK, all latents for ReLU + L1); a slot is active when its value is not 0. */
     int codeWidth();
 
     /** Codes of x [B x d] into idx and z [B x codeWidth]. */
@@ -23,21 +23,21 @@ interface CodeModel {
     /** Copies the decoder directions, one latent a row, into dst [latents x d]. */
     void decoderRows(FloatMatrix dst);
 
-    static CodeModel of(TopKAutoencoder sae) {
+    static CodeModel of(SparseAutoencoder sae) {
         return new CodeModel() {
             @Override
             public int inputDim() {
-                return sae.params().inputDim();
+                return sae.inputDim();
             }
 
             @Override
             public int latents() {
-                return sae.params().latents();
+                return sae.latents();
             }
 
             @Override
             public int codeWidth() {
-                return sae.config().k();
+                return sae.codeWidth();
             }
 
             @Override

@@ -8,7 +8,7 @@ import sparsity.kernels.Backend;
 import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.IntMatrix;
 import sparsity.kernels.MemoryScope;
-import sparsity.sae.model.TopKAutoencoder;
+import sparsity.sae.model.SparseAutoencoder;
 
 /**
  * Streams rows through an autoencoder in batches and gathers, per latent, what a feature
@@ -78,7 +78,7 @@ public final class FeatureScan {
      * @param rows     the rows, example by example
      * @param rowsName what the rows are, for the result
      */
-    public static LatentAtlas run(TopKAutoencoder sae, Backend backend, LatentRows rows, String rowsName, Settings s,
+    public static LatentAtlas run(SparseAutoencoder sae, Backend backend, LatentRows rows, String rowsName, Settings s,
                                   ProgressListener progress) throws InterruptedException {
         return run(CodeModel.of(sae), backend, rows, rowsName, s, progress);
     }

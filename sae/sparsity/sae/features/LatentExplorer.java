@@ -19,7 +19,7 @@ import sparsity.kernels.IntMatrix;
 import sparsity.kernels.MemoryScope;
 import sparsity.sae.format.SaeLensFormat;
 import sparsity.sae.format.SaeLensSae;
-import sparsity.sae.model.TopKAutoencoder;
+import sparsity.sae.model.SparseAutoencoder;
 
 /**
  * An autoencoder (a SAELens folder) opened together with the activation store it reads: what a
@@ -36,12 +36,11 @@ public final class LatentExplorer implements AutoCloseable {
     private final ActivationStore store;
     private final StoredTensor tensor;
     private final Backend backend;
-    private final TopKAutoencoder sae;
+    private final SparseAutoencoder sae;
     private final CodeModel model;
     private final Object lock = new Object();
     private boolean closed;
     private final String saeName;
-    private final String architecture;
     private final boolean ownsStore;
     private final Map<Integer, ExampleCodes> recent = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -50,15 +49,14 @@ public final class LatentExplorer implements AutoCloseable {
         }
     };
 
-    private LatentExplorer(ActivationStore store, StoredTensor tensor, Backend backend, TopKAutoencoder sae, String saeName,
-                           String architecture, boolean ownsStore) {
+    private LatentExplorer(ActivationStore store, StoredTensor tensor, Backend backend, SparseAutoencoder sae, String saeName,
+                           boolean ownsStore) {
         this.store = store;
         this.tensor = tensor;
         this.backend = backend;
         this.sae = sae;
         this.model = guarded(CodeModel.of(sae));
         this.saeName = saeName;
-        this.architecture = architecture;
         this.ownsStore = ownsStore;
     }
 
@@ -68,7 +66,7 @@ public final class LatentExplorer implements AutoCloseable {
      * @param tensorName the captured tensor to read; null: the autoencoder's hook_name when the
      *                   store has it, else the store's first tensor of rows
      * @throws IOException with a message for the user: not a store, not a SAELens folder, an
-     *                     architecture this version cannot run, rows of the wrong width
+     *                     architecture the workbench cannot run, rows of the wrong width
      */
     public static LatentExplorer open(Path storeDir, String tensorName, Path saeDir) throws IOException {
         SaeLensSae file = SaeLensFormat.read(saeDir);
@@ -88,9 +86,6 @@ public final class LatentExplorer implements AutoCloseable {
 
     private static LatentExplorer of(ActivationStore store, String tensorName, SaeLensSae file, String saeName, boolean owns)
             throws IOException {
-        if (!file.architecture().equals("topk")) {
-            throw new IOException(saeName + ": architecture \"" + file.architecture() + "\"; this version browses topk autoencoders");
-        }
         String hook = String.valueOf(file.cfg().getOrDefault("hook_name", ""));
         StoredTensor t;
         if (tensorName != null) {
@@ -107,13 +102,9 @@ public final class LatentExplorer implements AutoCloseable {
                     + " has " + t.dim());
         }
         Backend be = Backends.cpu();
-        TopKAutoencoder m = null;
         try {
-            m = new TopKAutoencoder(be, file.dIn(), file.dSae(), TopKAutoencoder.Config.defaults(file.dIn(), file.k()), 0);
-            SaeLensFormat.load(file, m.params());
-            return new LatentExplorer(store, t, be, m, saeName, file.architecture(), owns);
-        } catch (RuntimeException e) {
-            if (m != null) m.close();
+            return new LatentExplorer(store, t, be, SaeLensFormat.open(file, be), saeName, owns);
+        } catch (IOException | RuntimeException e) {
             be.close();
             throw e;
         }
@@ -304,21 +295,26 @@ public final class LatentExplorer implements AutoCloseable {
     }
 
     public int latents() {
-        return sae.params().latents();
+        return sae.latents();
     }
 
     public int inputDim() {
-        return sae.params().inputDim();
+        return sae.inputDim();
+    }
+
+    /** The autoencoder's architecture name, e.g. "topk", "relu". */
+    public String architecture() {
+        return sae.architecture();
     }
 
     public int codeWidth() {
         return model.codeWidth();
     }
 
-    /** e.g. "sae-l3: topk, 384 -> 1,536 latents, k 32, on /encoder/... (124,488 token rows of 4,000 examples)". */
+    /** e.g. "sae-l3: topk, 384 -> 1,536 latents, 32 code slots, on /encoder/... (124,488 token rows of 4,000 examples)". */
     public String describe() {
-        return String.format(Locale.ROOT, "%s: %s, %d \u2192 %,d latents, k %d, on %s (%,d %s rows of %,d examples)", saeName,
-                architecture, inputDim(), latents(), codeWidth(), tensor.name(), tensor.rows(), perToken() ? "token" : "example",
+        return String.format(Locale.ROOT, "%s: %s, %d \u2192 %,d latents, %d code slots, on %s (%,d %s rows of %,d examples)", saeName,
+                sae.architecture(), inputDim(), latents(), codeWidth(), tensor.name(), tensor.rows(), perToken() ? "token" : "example",
                 examples());
     }
 

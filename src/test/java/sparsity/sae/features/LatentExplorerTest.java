@@ -46,7 +46,7 @@ class LatentExplorerTest {
             assertEquals(3, x.examples());
             assertEquals(4, x.latents());
             assertEquals(2, x.codeWidth());
-            assertTrue(x.describe().contains("4 latents, k 2, on hidden (5 token rows of 3 examples)"), x.describe());
+            assertTrue(x.describe().contains("topk, 3 \u2192 4 latents, 2 code slots, on hidden (5 token rows of 3 examples)"), x.describe());
             LatentAtlas a = x.scan(FeatureScan.Settings.defaults(), ProgressListener.NONE);
             assertEquals(0.6, a.density(0), 1e-12);
             assertEquals(List.of(new LatentAtlas.Activation(2, 4, 4f), new LatentAtlas.Activation(0, 0, 3f)), a.top(0));
@@ -74,6 +74,39 @@ class LatentExplorerTest {
             assertThrows(java.util.concurrent.CancellationException.class, () -> x.codes(2), "closed");
             assertThrows(java.util.concurrent.CancellationException.class,
                     () -> x.scan(FeatureScan.Settings.defaults(), ProgressListener.NONE));
+        }
+    }
+
+    /**
+     * A ReLU + L1 autoencoder with the same weights: no row of TinySae has more than two positive
+     * pre-activations, so its codes (all 4 latents wide, zeros inactive) give the same atlas.
+     */
+    @Test
+    void anotherArchitectureThroughTheSameSeam() throws Exception {
+        Path store = TinySae.store(tmp);
+        Path topk;
+        Path relu = tmp.resolve("relu");
+        try (Backend be = Backends.reference()) {
+            topk = TinySae.saeFolder(tmp, be);
+            try (var r = new sparsity.sae.model.ReluL1Autoencoder(be, TinySae.D, TinySae.N,
+                    sparsity.sae.model.ReluL1Autoencoder.Config.from(sparsity.sae.model.SaeSpec.defaults("relu", TinySae.D, 1)), 0)) {
+                TinySae.setWeights(r.params());
+                SaeLensFormat.write(relu, r, 1, "hidden", "model.onnx", null, null);
+            }
+        }
+        try (LatentExplorer a = LatentExplorer.open(store, null, topk); LatentExplorer b = LatentExplorer.open(store, null, relu)) {
+            assertEquals("relu", b.architecture());
+            assertEquals(4, b.codeWidth(), "ReLU codes are as wide as the latents");
+            LatentAtlas x = a.scan(FeatureScan.Settings.defaults(), ProgressListener.NONE);
+            LatentAtlas y = b.scan(FeatureScan.Settings.defaults(), ProgressListener.NONE);
+            for (int l = 0; l < TinySae.N; l++) {
+                assertEquals(x.summary(l), y.summary(l));
+                assertEquals(x.top(l), y.top(l));
+                assertEquals(x.bands(l), y.bands(l));
+                assertEquals(x.neighbours(l), y.neighbours(l));
+            }
+            assertArrayEquals(a.codes(0).valuesOf(0), b.codes(0).valuesOf(0));
+            assertArrayEquals(new int[] {0, 1, 2}, b.codes(0).raster(ExampleCodes.Order.INDEX).latents());
         }
     }
 

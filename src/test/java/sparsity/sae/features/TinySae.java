@@ -10,6 +10,7 @@ import sparsity.analysis.store.StoreWriter;
 import sparsity.analysis.store.TensorLayout;
 import sparsity.kernels.Backend;
 import sparsity.sae.format.SaeLensFormat;
+import sparsity.sae.model.SaeParams;
 import sparsity.sae.model.TopKAutoencoder;
 
 /**
@@ -48,7 +49,12 @@ public final class TinySae {
 
     static TopKAutoencoder make(Backend be) {
         TopKAutoencoder sae = new TopKAutoencoder(be, D, N, TopKAutoencoder.Config.defaults(D, K), 0);
-        var p = sae.params();
+        setWeights(sae.params());
+        return sae;
+    }
+
+    /** The weights above. */
+    static void setWeights(SaeParams p) {
         p.wEnc.fill(0);
         p.wDec.fill(0);
         p.bEnc.fill(0);
@@ -62,7 +68,6 @@ public final class TinySae {
         p.wDec.set(2, 2, 2);
         p.wDec.set(3, 0, -0.6f);
         p.wDec.set(3, 1, 0.8f);
-        return sae;
     }
 
     /** Writes the rows as a store of token rows (tensor "hidden") with the tokens above. */
