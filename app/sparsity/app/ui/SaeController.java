@@ -27,11 +27,16 @@ import sparsity.app.jobs.JobManager;
 import sparsity.app.jobs.ProgressTask;
 import sparsity.app.sae.SaeRecord;
 import sparsity.app.workspace.Artifact;
+import sparsity.sae.eval.Downstream;
+import sparsity.sae.eval.DownstreamSummary;
 import sparsity.sae.eval.SaeMetrics;
+import sparsity.sae.features.FeatureScan;
+import sparsity.sae.features.LatentExplorer;
 import sparsity.sae.format.SaeLensFormat;
 import sparsity.sae.train.RunSummary;
 import sparsity.sae.train.TrainingRun;
 import sparsity.views.sae.RunsView;
+import sparsity.views.sae.SaeFeaturesView;
 import sparsity.views.sae.RunsViewModel;
 import sparsity.views.sae.TrainDialogView;
 import sparsity.views.sae.TrainDialogViewModel;
@@ -52,11 +57,14 @@ final class SaeController {
     private final Map<String, TrainingViewModel> models = new LinkedHashMap<>();
     private final Map<String, Tab> tabs = new LinkedHashMap<>();
     private final Map<String, JobManager.Job> jobs = new LinkedHashMap<>();
+    private final Map<String, Tab> browsers = new LinkedHashMap<>();
     private final Deque<Queued> queue = new ArrayDeque<>();
     private final RunsViewModel runs = new RunsViewModel();
     private Tab runsTab;
     private Stage dialog;
     private String running;
+    /** Whether a finished run is spliced into its model at once (when the capture's inputs are known). */
+    private boolean autoDownstream = true;
 
     private record Queued(String id, TrainingRun.Settings settings, boolean resume) {
     }
@@ -187,7 +195,10 @@ final class SaeController {
                 try {
                     RunSummary summary = RunSummary.read(r.dir());
                     put(r.withSummary(summary));
-                    if (!summary.stopped()) runs.put(summary);
+                    if (!summary.stopped()) {
+                        runs.put(summary);
+                        if (autoDownstream) downstream(id);
+                    }
                 } catch (IOException e) {
                     put(r.withState(res.stopped() ? SaeRecord.State.STOPPED : SaeRecord.State.DONE));
                 }
@@ -319,6 +330,7 @@ final class SaeController {
         TrainingView view = new TrainingView(vm);
         view.setOnStop(() -> stop(r.id()));
         view.setOnResume(() -> resume(r.id()));
+        view.setOnBrowse(() -> browse(r.id()));
         Tab tab = new Tab(r.name(), view);
         tab.setId("saeTab-" + FxIds.safe(r.name()));
         tab.setTooltip(new Tooltip(r.dir().toString()));
@@ -343,6 +355,106 @@ final class SaeController {
     Optional<TrainingView> view(String id) {
         Tab t = tabs.get(id);
         return t == null ? Optional.empty() : Optional.of((TrainingView) t.getUserData());
+    }
+
+    // ---- latent browser and downstream ------------------------------------------------------------
+
+    /** Opens the latent browser and code raster of a trained autoencoder on its store. */
+    void browse(String id) {
+        SaeRecord r = saes.get(id);
+        if (r == null) return;
+        Tab existing = browsers.get(id);
+        if (existing != null) {
+            window.tabs().view().getSelectionModel().select(existing);
+            return;
+        }
+        if (r.state() != SaeRecord.State.DONE) {
+            window.status(r.name() + " is not trained yet: its latents can be browsed once it is done");
+            return;
+        }
+        Path store = Path.of(r.settings().getOrDefault("store", ""));
+        String tensor = r.settings().get("tensor");
+        String tensorName = tensor == null || tensor.equals("null") || tensor.isBlank() ? null : tensor;
+        ProgressTask<LatentExplorer> task = ProgressTask.of("Open latents of " + r.name(), progress -> {
+            progress.update(-1, "Reading " + r.dir().getFileName() + " and its store");
+            return LatentExplorer.open(store, tensorName, r.dir());
+        });
+        task.setOnSucceeded(e -> {
+            SaeFeaturesView v = new SaeFeaturesView(task.getValue(), FeatureScan.Settings.defaults());
+            Tab tab = new Tab("Latents: " + r.name(), v);
+            tab.setId("latentsTab-" + FxIds.safe(r.name()));
+            tab.setUserData(v);
+            tab.setOnClosed(x -> {
+                v.close();
+                browsers.remove(id);
+            });
+            browsers.put(id, tab);
+            window.tabs().view().getTabs().add(tab);
+            window.tabs().view().getSelectionModel().select(tab);
+        });
+        window.jobs().submit(task.getTitle(), task);
+    }
+
+    /** The latent browser of an autoencoder's open tab (tests). */
+    Optional<SaeFeaturesView> browser(String id) {
+        Tab t = browsers.get(id);
+        return t == null ? Optional.empty() : Optional.of((SaeFeaturesView) t.getUserData());
+    }
+
+    /**
+     * Splices the autoencoder into its model over the capture's own inputs (at most 256 examples
+     * of text; the MNIST sample's digits with their labels), as a job; the headline goes to
+     * downstream.json and the comparison. Says why when the inputs are not known.
+     */
+    Optional<JobManager.Job> downstream(String id) {
+        SaeRecord r = saes.get(id);
+        if (r == null) return Optional.empty();
+        Path storeDir = Path.of(r.settings().getOrDefault("store", ""));
+        Optional<StoreRecord> store = window.captures().stores().stream().filter(s -> s.dir().equals(storeDir.toAbsolutePath().normalize()))
+                .findFirst();
+        String input = store.map(s -> s.provenance().settings().get("input.path")).orElse(null);
+        if (input == null) {
+            window.status("Downstream of " + r.name() + ": the capture's inputs are not known (an imported store?); use sae eval --downstream");
+            return Optional.empty();
+        }
+        Path inputPath = Path.of(input);
+        String tok = store.get().provenance().settings().get("tokenizer");
+        Path labels = inputPath.getFileName().toString().equals("mnist-test-images.npy")
+                ? inputPath.resolveSibling("mnist-test-labels.npy") : null;
+        String tensorSetting = r.settings().get("tensor");
+        ProgressTask<DownstreamSummary> task = ProgressTask.of("Downstream " + r.name(), progress -> {
+            Path modelFile;
+            String tensorName;
+            try (ActivationStore s = ActivationStore.open(storeDir)) {
+                modelFile = s.header().modelFile();
+                tensorName = TrainingRun.tensor(s, storeDir, tensorSetting == null || tensorSetting.equals("null") ? null : tensorSetting).name();
+            }
+            try (Downstream ds = Downstream.open(modelFile, tensorName);
+                 sparsity.kernels.Backend be = sparsity.kernels.Backends.cpu();
+                 sparsity.sae.model.SparseAutoencoder sae = SaeLensFormat.open(SaeLensFormat.read(r.dir()), be)) {
+                progress.update(-1, "Preparing the inputs");
+                var batches = Downstream.inputs(modelFile, inputPath, tok == null ? null : Path.of(tok), 16, 128, 256).batches();
+                long[] lab = labels != null && Files.isRegularFile(labels) ? Downstream.labels(labels) : null;
+                Downstream.Result res = ds.evaluate(sae, batches, lab, progress);
+                DownstreamSummary sum = DownstreamSummary.of(res, inputPath.toString());
+                sum.write(r.dir());
+                return sum;
+            }
+        });
+        task.setOnSucceeded(e -> {
+            DownstreamSummary s = task.getValue();
+            try {
+                runs.put(RunSummary.read(r.dir()));
+            } catch (IOException ex) {
+                // the comparison keeps the old row
+            }
+            window.status(String.format(java.util.Locale.ROOT, "Downstream of %s over %,d examples: output cosine %.4f%s%s%s", r.name(),
+                    s.examples(), s.cosine(), Double.isNaN(s.kl()) ? "" : String.format(java.util.Locale.ROOT, ", KL %.4f", s.kl()),
+                    Double.isNaN(s.splicedAccuracy()) ? "" : String.format(java.util.Locale.ROOT, ", accuracy %.2f%% (clean %.2f%%)",
+                            100 * s.splicedAccuracy(), 100 * s.cleanAccuracy()),
+                    Double.isNaN(s.ceRecovered()) ? "" : String.format(java.util.Locale.ROOT, ", CE loss recovered %.1f%%", 100 * s.ceRecovered())));
+        });
+        return Optional.of(window.jobs().submit(task.getTitle(), task));
     }
 
     /** Shows the comparison of finished runs. */
@@ -377,9 +489,17 @@ final class SaeController {
         resume.setId("saeResumeItem");
         resume.setDisable(r.state() != SaeRecord.State.STOPPED && r.state() != SaeRecord.State.FAILED);
         resume.setOnAction(x -> resume(r.id()));
+        MenuItem browseItem = new MenuItem("Browse latents");
+        browseItem.setId("saeBrowseItem");
+        browseItem.setDisable(r.state() != SaeRecord.State.DONE);
+        browseItem.setOnAction(x -> browse(r.id()));
+        MenuItem downstreamItem = new MenuItem("Evaluate spliced into the model");
+        downstreamItem.setId("saeDownstreamItem");
+        downstreamItem.setDisable(r.state() != SaeRecord.State.DONE);
+        downstreamItem.setOnAction(x -> downstream(r.id()));
         MenuItem compare = new MenuItem("Compare runs");
         compare.setOnAction(x -> showRuns());
-        return new ContextMenu(open, stop, resume, compare);
+        return new ContextMenu(open, browseItem, downstreamItem, stop, resume, compare);
     }
 
     Optional<SaeRecord> sae(String id) {
@@ -405,6 +525,11 @@ final class SaeController {
         queue.clear();
         for (JobManager.Job j : jobs.values()) j.cancel();
         for (String id : List.copyOf(tabs.keySet())) closeTab(id);
+        for (Tab t : List.copyOf(browsers.values())) {
+            window.tabs().view().getTabs().remove(t);
+            if (t.getUserData() instanceof SaeFeaturesView v) v.close();
+        }
+        browsers.clear();
         saes.clear();
         models.clear();
         for (var s : List.copyOf(runs.runs())) runs.remove(s.dir());

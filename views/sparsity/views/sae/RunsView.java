@@ -51,6 +51,10 @@ public final class RunsView extends BorderPane {
         table.getColumns().add(num("dead", r -> (double) r.dead(), "%.0f", 60));
         table.getColumns().add(num("dense", r -> (double) r.dense(), "%.0f", 60));
         table.getColumns().add(num("tokens/s", RunSummary::tokensPerSecond, "%,.0f", 85));
+        table.getColumns().add(num("spliced: output cos", r -> r.downstream() == null ? Double.NaN : r.downstream().cosine(), "%.4f", 120));
+        table.getColumns().add(num("KL", r -> r.downstream() == null ? Double.NaN : r.downstream().kl(), "%.4f", 70));
+        table.getColumns().add(num("accuracy %", r -> r.downstream() == null ? Double.NaN : 100 * r.downstream().splicedAccuracy(), "%.2f", 85));
+        table.getColumns().add(num("CE recovered %", r -> r.downstream() == null ? Double.NaN : 100 * r.downstream().ceRecovered(), "%.1f", 100));
         table.setItems(vm.runs());
         table.setRowFactory(t -> {
             var row = new javafx.scene.control.TableRow<RunSummary>();

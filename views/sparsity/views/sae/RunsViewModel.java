@@ -69,10 +69,14 @@ public final class RunsViewModel {
         for (RunSummary r : runs) {
             rows.add(List.of(r.name(), r.architecture(), "" + r.n(), "" + r.k(), "" + r.tokens(), f(r.fvu()), f(r.explainedVariance()),
                     f(r.cosine()), f(r.l0()), r.dead() < 0 ? "" : "" + r.dead(), r.dense() < 0 ? "" : "" + r.dense(),
-                    String.format(Locale.ROOT, "%.0f", r.tokensPerSecond()), r.stopped() ? "stopped" : "done", r.dir().toString()));
+                    String.format(Locale.ROOT, "%.0f", r.tokensPerSecond()), r.stopped() ? "stopped" : "done",
+                    r.downstream() == null ? "" : f(r.downstream().cosine()), r.downstream() == null ? "" : f(r.downstream().kl()),
+                    r.downstream() == null ? "" : f(r.downstream().splicedAccuracy()), r.downstream() == null ? "" : f(r.downstream().cleanAccuracy()),
+                    r.downstream() == null ? "" : f(r.downstream().ceRecovered()), r.dir().toString()));
         }
         return new TableData("autoencoder runs", List.of("run", "architecture", "latents", "k", "tokens", "fvu", "explained_variance",
-                "cosine", "l0", "dead", "dense", "tokens_per_s", "state", "folder"), rows);
+                "cosine", "l0", "dead", "dense", "tokens_per_s", "state", "spliced_output_cosine", "spliced_kl", "spliced_accuracy",
+                "clean_accuracy", "ce_loss_recovered", "folder"), rows);
     }
 
     private static String f(double v) {

@@ -52,6 +52,8 @@ public final class TrainingView extends BorderPane {
     private final Label evalLabel = new Label();
     private final Button stop = new Button("Stop");
     private final Button resume = new Button("Resume");
+    private final Button browse = new Button("Browse latents\u2026");
+    private Runnable onBrowse = () -> { };
     private final Timeline pump;
     private Runnable onStop = () -> { };
     private Runnable onResume = () -> { };
@@ -120,6 +122,11 @@ public final class TrainingView extends BorderPane {
         onResume = r;
     }
 
+    /** What "Browse latents..." does (the app opens the latent browser on the trained autoencoder). */
+    public void setOnBrowse(Runnable r) {
+        onBrowse = r;
+    }
+
     /** Stops the timer that applies training events. */
     public void dispose() {
         pump.stop();
@@ -144,14 +151,16 @@ public final class TrainingView extends BorderPane {
         stop.setOnAction(e -> onStop.run());
         resume.setId("trainingResume");
         resume.setOnAction(e -> onResume.run());
+        browse.setId("trainingBrowse");
+        browse.setOnAction(e -> onBrowse.run());
         Button csv = ExportActions.exportButton(vm::curvesTable, vm.name() + "-curves");
         csv.setText("Export curves CSV\u2026");
         VBox text = new VBox(2, title, what, new HBox(8, bar, msg));
-        for (Button b : new Button[] {stop, resume, csv}) b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        for (Button b : new Button[] {stop, resume, browse, csv}) b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         what.setMaxWidth(Double.MAX_VALUE);
         text.setMinWidth(0);
         HBox.setHgrow(text, Priority.ALWAYS);
-        HBox h = new HBox(10, text, new Pane(), stop, resume, csv);
+        HBox h = new HBox(10, text, new Pane(), stop, resume, browse, csv);
         HBox.setHgrow(h.getChildren().get(1), Priority.ALWAYS);
         h.setAlignment(Pos.CENTER_LEFT);
         h.setPadding(new Insets(6, 10, 6, 10));
@@ -177,6 +186,7 @@ public final class TrainingView extends BorderPane {
                 || st == TrainingViewModel.State.QUEUED;
         stop.setDisable(!running);
         resume.setDisable(st != TrainingViewModel.State.STOPPED && st != TrainingViewModel.State.FAILED);
+        browse.setDisable(st != TrainingViewModel.State.DONE);
     }
 
     /** Loss on the left axis, the AuxK (or L1) term on its own axis on the right. */
