@@ -302,7 +302,7 @@ public final class MainWindow implements ModelLoader.Host {
 
     /** File > Export report...: asks for a folder, then writes the report as a job. */
     void exportReportDialog() {
-        if (tabs.all().isEmpty() && captures.tabs().reportItems().isEmpty()) {
+        if (tabs.all().isEmpty() && captures.tabs().reportItems().isEmpty() && autoencoders.reportItems().isEmpty()) {
             status("Nothing to report: open a model first");
             return;
         }

@@ -31,7 +31,8 @@ final class ReportExporter {
     /** Writes the report of the open models into a folder; empty when no model is open. */
     Optional<JobManager.Job> export(Path dir) {
         List<OpenModel> open = window.tabs().all();
-        List<ReportItem> captureItems = window.captures().tabs().reportItems();
+        List<ReportItem> captureItems = new ArrayList<>(window.captures().tabs().reportItems());
+        captureItems.addAll(window.autoencoders().reportItems());
         if (open.isEmpty() && captureItems.isEmpty()) {
             window.status("Nothing to report: open a model first");
             return Optional.empty();

@@ -473,6 +473,16 @@ final class SaeController {
         return (RunsView) runsTab.getUserData();
     }
 
+    /** Report items: the comparison and the curves of every run shown in a tab. */
+    List<sparsity.views.report.ReportItem> reportItems() {
+        List<sparsity.views.report.ReportItem> items = new ArrayList<>(runs.reportItems());
+        for (String id : tabs.keySet()) {
+            TrainingViewModel vm = models.get(id);
+            if (vm != null) items.addAll(vm.reportItems());
+        }
+        return items;
+    }
+
     // ---- sidebar and workspace -------------------------------------------------------------------
 
     ContextMenu contextMenu(SidebarEntry e) {

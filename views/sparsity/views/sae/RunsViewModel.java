@@ -64,6 +64,17 @@ public final class RunsViewModel {
         return "";
     }
 
+    /** The comparison for a report: the table and the L0-vs-FVU chart. */
+    public List<sparsity.views.report.ReportItem> reportItems() {
+        if (runs.isEmpty()) return List.of();
+        org.jfree.chart.JFreeChart chart = org.jfree.chart.ChartFactory.createScatterPlot("L0 vs FVU (held out)", "L0", "FVU", points,
+                org.jfree.chart.plot.PlotOrientation.VERTICAL, true, false, false);
+        sparsity.views.charts.Charts.themed(chart);
+        return List.of(new sparsity.views.report.ReportItem("sae-runs", "Autoencoder runs", "Autoencoders", Map.of(), null, table()),
+                new sparsity.views.report.ReportItem("sae-runs-l0-fvu", "L0 vs FVU of the runs", "Autoencoders", Map.of(),
+                        sparsity.views.export.ImageSource.of(chart), null));
+    }
+
     public TableData table() {
         List<List<String>> rows = new ArrayList<>();
         for (RunSummary r : runs) {

@@ -300,6 +300,24 @@ public final class TrainingViewModel {
         return new TableData(name + " training", List.of("step", "tokens", "loss", "nmse", "fvu", "l0", "aux_loss", "dead", "lr"), rows);
     }
 
+    /** The run's curves for a report: FVU, L0 and dead fraction by tokens, with the settings. */
+    public List<sparsity.views.report.ReportItem> reportItems() {
+        if (steps.isEmpty()) return List.of();
+        String id = "sae-" + name.replaceAll("[^A-Za-z0-9._-]", "_");
+        org.jfree.data.xy.XYSeriesCollection all = new org.jfree.data.xy.XYSeriesCollection();
+        try {
+            all.addSeries((XYSeries) fvu.clone());
+            all.addSeries((XYSeries) deadFraction.clone());
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+        org.jfree.chart.JFreeChart chart = org.jfree.chart.ChartFactory.createXYLineChart(name + ": FVU and dead fraction", "tokens",
+                "value", all, org.jfree.chart.plot.PlotOrientation.VERTICAL, true, false, false);
+        sparsity.views.charts.Charts.themed(chart);
+        return List.of(new sparsity.views.report.ReportItem(id + "-curves", name + " training curves", "Autoencoders", settings,
+                sparsity.views.export.ImageSource.of(chart), curvesTable()));
+    }
+
     /** The latest dead-latent strip as a table: latent, tokens since it fired, dead. */
     public TableData strip() {
         TrainingRun.LatentSnapshot s = latents.get();

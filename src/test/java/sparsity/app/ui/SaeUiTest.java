@@ -83,6 +83,12 @@ class SaeUiTest extends MainWindowUiTest {
                     .startsWith("Held out (300 rows): FVU"));
         }
         assertEquals(2, fx(() -> window.autoencoders().showRuns().table().getItems().size()));
+        // the report carries the comparison and each open run's curves
+        Path report = dir.resolve("report");
+        CaptureUiTest.run(() -> window.exportReport(report));
+        UiFixtures.waitUntil(60, () -> status().startsWith("Report written"), this::status);
+        String index = Files.readString(report.resolve("index.html"));
+        assertTrue(index.contains("Autoencoder runs") && index.contains("training curves"), "report index lists the autoencoders");
 
         // a longer run, stopped from its view and resumed
         CaptureUiTest.run(() -> window.captures().open("store-syn"));
