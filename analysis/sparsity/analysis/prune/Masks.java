@@ -30,14 +30,30 @@ public final class Masks {
         return keep;
     }
 
-    /** Per output row (Wanda's comparison group): each row of {@code [out, in]} loses the same share. */
+    /**
+     * Per output row (Wanda's comparison group): each row of {@code [out, in]} is cut on its own
+     * scores. The layer loses exactly {@code round(sparsity x out x in)} weights: every row loses
+     * {@code floor} of its share, and the rows left over lose one more, those whose next weight
+     * in line scores lowest (ties to the lower row).
+     */
     public static boolean[] perRow(float[] scores, int out, int in, double sparsity) {
         boolean[] keep = new boolean[scores.length];
         Arrays.fill(keep, true);
-        int prune = pruneCount(in, sparsity);
+        checkSparsity(sparsity);
+        if (out == 0 || in == 0) return keep;
+        long total = Math.round(sparsity * ((long) out * in));
+        int base = (int) (total / out);
+        int extra = (int) (total - (long) base * out);
+        int[][] orders = new int[out][];
+        for (int o = 0; o < out; o++) orders[o] = ascending(scores, o * in, in);
+        if (extra > 0) {
+            float[] next = new float[out];
+            for (int o = 0; o < out; o++) next[o] = scores[o * in + orders[o][base]];
+            int[] rows = ascending(next, 0, out);
+            for (int r = 0; r < extra; r++) keep[rows[r] * in + orders[rows[r]][base]] = false;
+        }
         for (int o = 0; o < out; o++) {
-            int[] order = ascending(scores, o * in, in);
-            for (int r = 0; r < prune; r++) keep[o * in + order[r]] = false;
+            for (int r = 0; r < base; r++) keep[o * in + orders[o][r]] = false;
         }
         return keep;
     }
@@ -120,17 +136,24 @@ public final class Masks {
         return union == 0 ? 1 : (double) inter / union;
     }
 
-    /** Indices {@code [0, len)} of {@code s[off..off+len)} by ascending score, ties by index. */
+    /**
+     * Indices {@code [0, len)} of {@code s[off..off+len)} by ascending score in the order of
+     * {@link Float#compare}, ties by index. A primitive sort of (score, index) keys, so that a
+     * global mask over millions of weights sorts in a second without boxing.
+     */
     static int[] ascending(float[] s, int off, int len) {
-        Integer[] idx = new Integer[len];
-        for (int i = 0; i < len; i++) idx[i] = i;
-        Arrays.sort(idx, (a, b) -> {
-            int c = Float.compare(s[off + a], s[off + b]);
-            return c != 0 ? c : Integer.compare(a, b);
-        });
+        long[] keys = new long[len];
+        for (int i = 0; i < len; i++) keys[i] = ((long) sortable(s[off + i]) << 32) | i;
+        Arrays.sort(keys);
         int[] r = new int[len];
-        for (int i = 0; i < len; i++) r[i] = idx[i];
+        for (int i = 0; i < len; i++) r[i] = (int) keys[i];
         return r;
+    }
+
+    /** An int whose signed order is {@link Float#compare}'s order of the floats (NaN last). */
+    static int sortable(float f) {
+        int b = Float.floatToIntBits(f);
+        return b ^ ((b >> 31) & 0x7fffffff);
     }
 
     private static void checkSparsity(double s) {

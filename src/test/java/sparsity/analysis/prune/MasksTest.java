@@ -106,6 +106,48 @@ class MasksTest {
     }
 
     @Test
+    void perRowPrunesExactlyTheLayersShare() {
+        Random r = new Random(2);
+        int out = 7;
+        int in = 10;
+        float[] s = new float[out * in];
+        for (int i = 0; i < s.length; i++) s[i] = r.nextFloat();
+        for (double sp : new double[] {0, 0.05, 1.0 / 3, 0.5, 0.77, 0.99, 1}) {
+            boolean[] keep = Masks.perRow(s, out, in, sp);
+            long pruned = 0;
+            for (boolean k : keep) if (!k) pruned++;
+            assertEquals(Math.round(sp * out * in), pruned, "at " + sp);
+            // rows differ by at most one, and each row prunes its lowest scores
+            int lo = in;
+            int hi = 0;
+            for (int o = 0; o < out; o++) {
+                int p = 0;
+                float maxPruned = -1;
+                float minKept = 2;
+                for (int i = 0; i < in; i++) {
+                    if (!keep[o * in + i]) {
+                        p++;
+                        maxPruned = Math.max(maxPruned, s[o * in + i]);
+                    } else {
+                        minKept = Math.min(minKept, s[o * in + i]);
+                    }
+                }
+                lo = Math.min(lo, p);
+                hi = Math.max(hi, p);
+                assertTrue(maxPruned < minKept);
+            }
+            assertTrue(hi - lo <= 1, "at " + sp);
+        }
+    }
+
+    @Test
+    void orderFollowsFloatCompareWithTiesByIndex() {
+        float[] s = {1f, -0f, 0f, Float.NaN, -3f, Float.NEGATIVE_INFINITY, 1f, Float.POSITIVE_INFINITY, -0f};
+        assertArrayEquals(new int[] {5, 4, 1, 8, 2, 0, 6, 7, 3}, Masks.ascending(s, 0, s.length));
+        assertArrayEquals(new int[] {1, 0}, Masks.ascending(s, 3, 2), "offset views");
+    }
+
+    @Test
     void jaccardOfPrunedSets() {
         boolean[] a = {false, false, true, true};
         boolean[] b = {false, true, false, true};
