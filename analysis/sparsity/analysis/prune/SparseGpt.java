@@ -6,12 +6,15 @@ import sparsity.kernels.MemoryScope;
 
 /**
  * SparseGPT (Frantar and Alistarh 2023; ALGORITHMS.md "Pruning masks") for one layer y = W x,
- * W seen as [out, in]: H = 2 X^T X + lambda I (lambda = 1% of the mean diagonal) from the
- * calibration inputs X [tokens, in]; the upper Cholesky factor U of H^-1; columns walked in
- * blocks of 128, the mask of a block chosen by w^2 / U_jj^2 (unstructured: the lowest share of
- * the block; N:M: the lowest M - N of every M inputs of each row), and the error of each pruned
- * column spread over the later columns (W[:, j+1:] -= e_j U[j, j+1:]). The products and the
- * factorizations run on the compute layer's backend.
+ * W seen as [out, in]: H = X^T X + lambda I (lambda = 1% of the mean diagonal; the factor 2 of
+ * the paper cancels) from the calibration inputs X [tokens, in]; the upper Cholesky factor U of
+ * H^-1; columns walked in blocks of 128. In a block the mask is chosen by w^2 / U_jj^2
+ * (unstructured: the lowest share of the block, the blocks' counts adding up to exactly
+ * round(sparsity x out x in); N:M: the lowest M - N of every M inputs of each row), and the error
+ * of each pruned column is spread over the later columns of the block (W[:, j+1:] -= e_j U[j,
+ * j+1:]); the errors of a block then reach every later column in one matrix product (the
+ * paper's lazy batch update, W[:, i2:] -= E U[i1:i2, i2:]). The products and factorizations run
+ * on the compute layer's backend; the column walk inside a block is plain Java.
  */
 public final class SparseGpt {
 
@@ -32,69 +35,103 @@ public final class SparseGpt {
      * @param m  M of N:M (ignored when n is 0)
      */
     public static Result prune(Backend be, float[] w, int out, int in, float[] x, int tokens, double sparsity, int n, int m) {
-        if (n > 0 && in % m != 0) throw new IllegalArgumentException("N:M needs an input width that is a multiple of " + m);
         try (MemoryScope s = MemoryScope.open()) {
-            float[] u = upperInverseHessianFactor(be, s, x, tokens, in);
-            double[] wd = new double[w.length];
-            for (int i = 0; i < w.length; i++) wd[i] = w[i];
+            FloatMatrix xm = s.floats(tokens, in, x);
+            FloatMatrix h = s.floats(in, in);
+            be.gemm(true, false, 1f, xm, xm, 0f, h);
+            return pruneWithHessian(be, w, out, in, h.toArray(), sparsity, n, m);
+        }
+    }
+
+    /**
+     * SparseGPT from the accumulated Gram matrix of the layer's inputs.
+     *
+     * @param xtx X^T X [in, in] row-major, summed over the calibration tokens (any positive scale;
+     *            not changed), e.g. from a {@link Calibration}
+     */
+    public static Result pruneWithHessian(Backend be, float[] w, int out, int in, float[] xtx, double sparsity, int n, int m) {
+        if (w.length != (long) out * in) throw new IllegalArgumentException("weights hold " + w.length + " values, not " + out + " x " + in);
+        if (xtx.length != (long) in * in) throw new IllegalArgumentException("X^T X holds " + xtx.length + " values, not " + in + " x " + in);
+        if (n > 0 && (n > m || in % m != 0)) {
+            throw new IllegalArgumentException("N:M " + n + ":" + m + " needs N <= M and an input width that is a multiple of " + m
+                    + ", this layer has " + in);
+        }
+        if (n == 0 && !(sparsity >= 0 && sparsity <= 1)) throw new IllegalArgumentException("sparsity must be in [0, 1], was " + sparsity);
+        int block = n > 0 ? Math.max(m, BLOCK - BLOCK % m) : BLOCK;
+        try (MemoryScope s = MemoryScope.open()) {
+            FloatMatrix um = upperInverseHessianFactor(be, s, xtx, in);
+            float[] u = um.toArray();
+            FloatMatrix wm = s.floats(out, in, w);
             boolean[] keep = new boolean[w.length];
             java.util.Arrays.fill(keep, true);
-            for (int i1 = 0; i1 < in; i1 += BLOCK) {
-                int i2 = Math.min(in, i1 + BLOCK);
+            long total = (long) out * in;
+            for (int i1 = 0; i1 < in; i1 += block) {
+                if (Thread.currentThread().isInterrupted()) throw new CancelledException();
+                int i2 = Math.min(in, i1 + block);
                 int cnt = i2 - i1;
+                float[] w1 = wm.view(0, i1, out, cnt).toArray();
+                float[] err = new float[out * cnt];
                 if (n == 0) {
-                    double[] score = new double[out * cnt];
+                    // exact in total: this block prunes round(s * weights up to i2) - round(s * weights before i1)
+                    int prune = (int) (Math.round(sparsity * total * i2 / in) - Math.round(sparsity * total * i1 / in));
+                    float[] score = new float[out * cnt];
                     for (int r = 0; r < out; r++) {
                         for (int j = 0; j < cnt; j++) {
                             double d = u[(i1 + j) * in + i1 + j];
-                            score[r * cnt + j] = wd[r * in + i1 + j] * wd[r * in + i1 + j] / (d * d);
+                            double v = w1[r * cnt + j];
+                            score[r * cnt + j] = (float) (v * v / (d * d));
                         }
                     }
-                    int prune = (int) Math.round(sparsity * score.length);
-                    Integer[] order = new Integer[score.length];
-                    for (int i = 0; i < order.length; i++) order[i] = i;
-                    java.util.Arrays.sort(order, (a, b) -> Double.compare(score[a], score[b]) != 0 ? Double.compare(score[a], score[b]) : Integer.compare(a, b));
+                    int[] order = Masks.ascending(score, 0, score.length);
                     for (int t = 0; t < prune; t++) keep[(order[t] / cnt) * in + i1 + order[t] % cnt] = false;
                 }
-                for (int j = i1; j < i2; j++) {
-                    if (n > 0 && (j - i1) % m == 0) {
+                float[] score = n > 0 ? new float[m] : null;
+                for (int j = 0; j < cnt; j++) {
+                    int col = i1 + j;
+                    if (n > 0 && j % m == 0) {
                         for (int r = 0; r < out; r++) {
-                            Integer[] g = new Integer[m];
-                            for (int t = 0; t < m; t++) g[t] = t;
-                            final int row = r;
-                            final int base = j;
-                            java.util.Arrays.sort(g, (a, b) -> {
-                                double sa = sq(wd[row * in + base + a]) / sq(u[(base + a) * in + base + a]);
-                                double sb = sq(wd[row * in + base + b]) / sq(u[(base + b) * in + base + b]);
-                                return sa != sb ? Double.compare(sa, sb) : Integer.compare(a, b);
-                            });
-                            for (int t = 0; t < m - n; t++) keep[r * in + j + g[t]] = false;
+                            for (int t = 0; t < m; t++) {
+                                double d = u[(col + t) * in + col + t];
+                                double v = w1[r * cnt + j + t];
+                                score[t] = (float) (v * v / (d * d));
+                            }
+                            int[] order = Masks.ascending(score, 0, m);
+                            for (int t = 0; t < m - n; t++) keep[r * in + col + order[t]] = false;
                         }
                     }
-                    double d = u[j * in + j];
+                    float d = u[col * in + col];
+                    int urow = col * in + i1;
                     for (int r = 0; r < out; r++) {
-                        if (keep[r * in + j]) continue;
-                        double e = wd[r * in + j] / d;
-                        wd[r * in + j] = 0;
-                        for (int k = j + 1; k < in; k++) wd[r * in + k] -= e * u[j * in + k];
+                        if (keep[r * in + col]) continue;
+                        int base = r * cnt;
+                        float e = w1[base + j] / d;
+                        w1[base + j] = 0;
+                        for (int k = j + 1; k < cnt; k++) w1[base + k] -= e * u[urow + k];
+                        err[base + j] = e;
                     }
                 }
+                wm.view(0, i1, out, cnt).copyFrom(w1);
+                if (i2 < in) {
+                    FloatMatrix e = s.floats(out, cnt, err);
+                    be.gemm(false, false, -1f, e, um.view(i1, i2, cnt, in - i2), 1f, wm.view(0, i2, out, in - i2));
+                }
             }
-            float[] res = new float[w.length];
-            for (int i = 0; i < res.length; i++) res[i] = keep[i] ? (float) wd[i] : 0f;
+            float[] res = wm.toArray();
+            for (int i = 0; i < res.length; i++) if (!keep[i]) res[i] = 0f;
             return new Result(res, keep);
         }
     }
 
-    private static double sq(double v) {
-        return v * v;
+    /** Thrown when the thread is interrupted between blocks. */
+    public static final class CancelledException extends RuntimeException {
+        CancelledException() {
+            super("SparseGPT cancelled");
+        }
     }
 
-    /** U with H^-1 = U^T U, row-major [in, in]. */
-    static float[] upperInverseHessianFactor(Backend be, MemoryScope s, float[] x, int tokens, int in) {
-        FloatMatrix xm = s.floats(tokens, in, x);
-        FloatMatrix h = s.floats(in, in);
-        be.gemm(true, false, 2f, xm, xm, 0f, h);
+    /** U with H^-1 = U^T U (upper triangular, [in, in]), H = X^T X + lambda I. */
+    static FloatMatrix upperInverseHessianFactor(Backend be, MemoryScope s, float[] xtx, int in) {
+        FloatMatrix h = s.floats(in, in, xtx);
         double mean = 0;
         for (int i = 0; i < in; i++) mean += h.get(i, i);
         mean /= in;
@@ -107,8 +144,8 @@ public final class SparseGpt {
         FloatMatrix hinv = s.floats(in, in);
         be.gemm(true, false, 1f, linv, linv, 0f, hinv); // H^-1 = L^-T L^-1
         be.cholesky(hinv); // H^-1 = L2 L2^T, so U = L2^T
-        float[] u = new float[in * in];
-        for (int i = 0; i < in; i++) for (int j = i; j < in; j++) u[i * in + j] = hinv.get(j, i);
+        FloatMatrix u = s.floats(in, in);
+        for (int i = 0; i < in; i++) for (int j = i; j < in; j++) u.set(i, j, hinv.get(j, i));
         return u;
     }
 }

@@ -24,6 +24,7 @@ import sparsity.analysis.store.DType;
 import sparsity.analysis.store.StoredTensor;
 import sparsity.kernels.Backend;
 import sparsity.kernels.Backends;
+import sparsity.kernels.MemoryScope;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,6 +82,82 @@ class SparseGptTest {
             assertTrue(outputError(eval, evalRows, nm.weights(), w, out, in) < outputError(eval, evalRows, magNm, w, out, in),
                     what + ": 2:4 SparseGPT beats 2:4 magnitude");
         }
+    }
+
+    /**
+     * The paper's algorithm one column at a time in double precision, every update applied to
+     * all later columns at once (no lazy blocks): the blocked version must choose the same mask
+     * and nearly the same weights.
+     */
+    static float[] columnByColumn(float[] w, int out, int in, float[] xtx, double share, boolean[] keepOut) {
+        float[] u;
+        try (Backend be = Backends.create("reference", 1); MemoryScope s = MemoryScope.open()) {
+            u = SparseGpt.upperInverseHessianFactor(be, s, xtx, in).toArray();
+        }
+        double[] wd = new double[w.length];
+        for (int i = 0; i < w.length; i++) wd[i] = w[i];
+        java.util.Arrays.fill(keepOut, true);
+        long total = (long) out * in;
+        for (int i1 = 0; i1 < in; i1 += SparseGpt.BLOCK) {
+            int i2 = Math.min(in, i1 + SparseGpt.BLOCK);
+            int cnt = i2 - i1;
+            int prune = (int) (Math.round(share * total * i2 / in) - Math.round(share * total * i1 / in));
+            float[] score = new float[out * cnt];
+            for (int r = 0; r < out; r++) {
+                for (int j = 0; j < cnt; j++) {
+                    double d = u[(i1 + j) * in + i1 + j];
+                    score[r * cnt + j] = (float) (wd[r * in + i1 + j] * wd[r * in + i1 + j] / (d * d));
+                }
+            }
+            int[] order = Masks.ascending(score, 0, score.length);
+            for (int t = 0; t < prune; t++) keepOut[(order[t] / cnt) * in + i1 + order[t] % cnt] = false;
+            for (int j = i1; j < i2; j++) {
+                for (int r = 0; r < out; r++) {
+                    if (keepOut[r * in + j]) continue;
+                    double e = wd[r * in + j] / u[j * in + j];
+                    wd[r * in + j] = 0;
+                    for (int k = j + 1; k < in; k++) wd[r * in + k] -= e * u[j * in + k];
+                }
+            }
+        }
+        float[] res = new float[w.length];
+        for (int i = 0; i < res.length; i++) res[i] = keepOut[i] ? (float) wd[i] : 0f;
+        return res;
+    }
+
+    @Test
+    void lazyBlocksMatchTheColumnByColumnAlgorithm() {
+        java.util.Random r = new java.util.Random(11);
+        int out = 9;
+        int in = 300; // three blocks, the last one short
+        int tokens = 500;
+        float[] w = new float[out * in];
+        float[] x = new float[tokens * in];
+        for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian();
+        for (int t = 0; t < tokens; t++) {
+            double common = r.nextGaussian();
+            for (int i = 0; i < in; i++) x[t * in + i] = (float) (r.nextGaussian() + 0.5 * common);
+        }
+        float[] xtx = new float[in * in];
+        for (int t = 0; t < tokens; t++) {
+            for (int i = 0; i < in; i++) for (int j = 0; j < in; j++) xtx[i * in + j] += x[t * in + i] * x[t * in + j];
+        }
+        boolean[] keepRef = new boolean[w.length];
+        float[] ref = columnByColumn(w, out, in, xtx, 0.37, keepRef);
+        try (Backend be = Backends.cpu()) {
+            SparseGpt.Result got = SparseGpt.pruneWithHessian(be, w, out, in, xtx, 0.37, 0, 0);
+            assertEquals(Math.round(0.37 * out * in), countPruned(got.keep()), "exactly the share of the layer");
+            int same = 0;
+            for (int i = 0; i < w.length; i++) if (got.keep()[i] == keepRef[i]) same++;
+            assertEquals(w.length, same, "the same mask");
+            for (int i = 0; i < w.length; i++) assertEquals(ref[i], got.weights()[i], 2e-3f * (1 + Math.abs(ref[i])), "weight " + i);
+        }
+    }
+
+    static long countPruned(boolean[] keep) {
+        long n = 0;
+        for (boolean k : keep) if (!k) n++;
+        return n;
     }
 
     @Test
