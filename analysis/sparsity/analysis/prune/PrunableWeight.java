@@ -52,4 +52,20 @@ public record PrunableWeight(String name, String node, String opType, List<Long>
         for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) s[i * out + o] = outIn[o * in + i];
         return s;
     }
+
+    /** {@link #toOutIn(float[])} for a mask. */
+    public boolean[] toOutIn(boolean[] stored) {
+        if (layout == Layout.OUT_IN) return stored.clone();
+        boolean[] v = new boolean[stored.length];
+        for (int i = 0; i < in; i++) for (int o = 0; o < out; o++) v[o * in + i] = stored[i * out + o];
+        return v;
+    }
+
+    /** {@link #toStored(float[])} for a mask. */
+    public boolean[] toStored(boolean[] outIn) {
+        if (layout == Layout.OUT_IN) return outIn.clone();
+        boolean[] s = new boolean[outIn.length];
+        for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) s[i * out + o] = outIn[o * in + i];
+        return s;
+    }
 }

@@ -27,11 +27,16 @@ public final class PrunedModels {
 
     /** The stored values of a float weight (initializer or Constant), in its stored layout. */
     public static float[] stored(ModelProto model, PrunableWeight w) {
-        TensorProto t = find(model.getGraph(), w.name());
-        if (t == null) throw new IllegalArgumentException("no stored tensor " + w.name());
-        if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) throw new IllegalArgumentException(w.name() + " is not float32");
+        return stored(model, w.name());
+    }
+
+    /** The values of any stored float32 tensor (initializer or Constant) by name, e.g. a bias. */
+    public static float[] stored(ModelProto model, String name) {
+        TensorProto t = find(model.getGraph(), name);
+        if (t == null) throw new IllegalArgumentException("no stored tensor " + name);
+        if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) throw new IllegalArgumentException(name + " is not float32");
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            throw new IllegalArgumentException(w.name() + " is kept in an external data file; pruning such models is not supported yet");
+            throw new IllegalArgumentException(name + " is kept in an external data file; pruning such models is not supported yet");
         }
         if (!t.getRawData().isEmpty()) {
             ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
@@ -75,6 +80,12 @@ public final class PrunedModels {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(v);
         return t.toBuilder().clearFloatData().setRawData(ByteString.copyFrom(b.array())).build();
+    }
+
+    /** The stored shape of a tensor (initializer or Constant), or null when there is none. */
+    public static java.util.List<Long> shape(ModelProto model, String name) {
+        TensorProto t = find(model.getGraph(), name);
+        return t == null ? null : java.util.List.copyOf(t.getDimsList());
     }
 
     private static TensorProto find(GraphProto g, String name) {
