@@ -73,6 +73,31 @@ public final class PrunedModels {
         return model.toBuilder().setGraph(g).build();
     }
 
+    /**
+     * A copy of the model with a saved mask applied: every masked tensor gets the artifact's
+     * values (SparseGPT's updated weights) or its own, with the pruned entries set to zero.
+     *
+     * @throws IllegalArgumentException when a masked tensor is missing or has another shape
+     */
+    public static ModelProto apply(ModelProto model, MaskArtifact mask) {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        for (var e : mask.masks().entrySet()) {
+            String name = e.getKey();
+            List<Long> shape = shape(model, name);
+            if (shape == null) {
+                throw new IllegalArgumentException("the model has no tensor " + name + " (the mask was made for " + mask.provenance().model() + ")");
+            }
+            if (!shape.equals(e.getValue().shape())) {
+                throw new IllegalArgumentException("tensor " + name + " has shape " + shape + " in the model, " + e.getValue().shape() + " in the mask");
+            }
+            float[] v = mask.weights().containsKey(name) ? mask.weights().get(name).clone() : stored(model, name).clone();
+            boolean[] keep = e.getValue().keep();
+            for (int i = 0; i < v.length; i++) if (!keep[i]) v[i] = 0;
+            values.put(name, v);
+        }
+        return withWeights(model, values);
+    }
+
     private static TensorProto replaced(TensorProto t, float[] v) {
         long n = 1;
         for (long d : t.getDimsList()) n *= d;

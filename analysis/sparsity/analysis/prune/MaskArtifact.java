@@ -1,0 +1,147 @@
+package sparsity.analysis.prune;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+
+/**
+ * A pruning mask as a workspace artifact ({@link MaskFile} reads and writes it): a keep-mask per
+ * tensor in the tensor's stored shape, the values to write for methods that also change the
+ * weights they keep (SparseGPT), and where it came from.
+ *
+ * @param provenance how it was made
+ * @param masks      tensor name to its mask; tensors are weights and, for structured methods,
+ *                   the biases of removed heads or channels
+ * @param weights    tensor name to the values to write instead of the masked original (only for
+ *                   methods that update kept weights; empty otherwise)
+ */
+public record MaskArtifact(Provenance provenance, Map<String, Mask> masks, Map<String, float[]> weights) {
+
+    /** The current format version of mask files. */
+    public static final int FORMAT_VERSION = 1;
+
+    /** One tensor's keep-mask ({@code true} = kept), row-major in the stored shape. */
+    public record Mask(List<Long> shape, boolean[] keep) {
+        public Mask {
+            shape = List.copyOf(shape);
+            long n = 1;
+            for (long d : shape) n *= d;
+            if (n != keep.length) throw new IllegalArgumentException("shape " + shape + " holds " + n + " values, the mask " + keep.length);
+        }
+
+        public long pruned() {
+            long p = 0;
+            for (boolean k : keep) if (!k) p++;
+            return p;
+        }
+    }
+
+    /**
+     * Where a mask came from.
+     *
+     * @param formatVersion     the mask file format version
+     * @param model             the model's file name (or sample id)
+     * @param modelSha256       hex sha256 of the model file
+     * @param method            the method name
+     * @param sparsity          the asked share
+     * @param nm                "2:4", or "" for unstructured
+     * @param scope             over what the share is exact (LAYER, GLOBAL, HEADS, CHANNELS)
+     * @param include           include patterns
+     * @param exclude           exclude patterns
+     * @param seed              the seed (random)
+     * @param calibration       the calibration data in words, "" for data-free methods
+     * @param calibrationTokens tokens of calibration data
+     * @param importance        structured methods: the importance score, in words
+     * @param removed           structured methods: one line per block ("layer 0: heads 1, 5 of 12")
+     * @param appVersion        the workbench version that made it
+     * @param created           ISO-8601 instant
+     */
+    public record Provenance(int formatVersion, String model, String modelSha256, String method, double sparsity, String nm, String scope,
+                             List<String> include, List<String> exclude, long seed, String calibration, long calibrationTokens,
+                             String importance, List<String> removed, String appVersion, String created) {
+        public Provenance {
+            include = List.copyOf(include);
+            exclude = List.copyOf(exclude);
+            removed = List.copyOf(removed);
+        }
+    }
+
+    public MaskArtifact {
+        masks = Collections.unmodifiableMap(new LinkedHashMap<>(masks));
+        weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
+        for (String w : weights.keySet()) {
+            if (!masks.containsKey(w)) throw new IllegalArgumentException("values for " + w + " without a mask");
+            if (weights.get(w).length != masks.get(w).keep().length) throw new IllegalArgumentException(w + ": values and mask differ in size");
+        }
+    }
+
+    /**
+     * The artifact of a pruning result.
+     *
+     * @param model       the model that was pruned (for the tensors' shapes)
+     * @param modelName   its file name or sample id
+     * @param modelSha256 hex sha256 of its file
+     * @param appVersion  the workbench version
+     */
+    public static MaskArtifact of(PruneResult r, ModelProto model, String modelName, String modelSha256, String appVersion) {
+        Map<String, Mask> masks = new LinkedHashMap<>();
+        for (var e : r.masks().entrySet()) {
+            List<Long> shape = PrunedModels.shape(model, e.getKey());
+            if (shape == null) throw new IllegalArgumentException("the model has no tensor " + e.getKey());
+            masks.put(e.getKey(), new Mask(shape, e.getValue()));
+        }
+        Map<String, float[]> weights = new LinkedHashMap<>();
+        if (r.method().updatesKept()) weights.putAll(r.weights());
+        List<String> removed = new ArrayList<>();
+        for (PruneResult.Removed x : r.removed()) {
+            StringBuilder sb = new StringBuilder(x.block()).append(": ").append(x.unit()).append("s ");
+            for (int i = 0; i < x.indices().length; i++) sb.append(i > 0 ? ", " : "").append(x.indices()[i]);
+            removed.add(sb.append(" of ").append(x.total()).toString());
+        }
+        PruneSpec s = r.spec();
+        Provenance p = new Provenance(FORMAT_VERSION, modelName, modelSha256, s.method(), s.sparsity(), s.nm() == null ? "" : s.nm().toString(),
+                r.method().scope().name(), s.include(), s.exclude(), s.seed(), r.calibration(), r.calibrationTokens(), r.importance(),
+                removed, appVersion, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        return new MaskArtifact(p, masks, weights);
+    }
+
+    /**
+     * Checks that the artifact fits a model file: a mask that carries updated weights
+     * (SparseGPT) only applies to the very model it was made from.
+     *
+     * @return "" when the file is the one the mask was made from, else a warning to show
+     * @throws IllegalArgumentException for updated weights of another model file
+     */
+    public String checkModel(String sha256) {
+        if (provenance.modelSha256().isEmpty() || provenance.modelSha256().equalsIgnoreCase(sha256)) return "";
+        if (!weights.isEmpty()) {
+            throw new IllegalArgumentException("this mask holds " + provenance.method() + "'s updated weights for another model file (sha256 "
+                    + provenance.modelSha256() + "), so it cannot be applied to this one (sha256 " + sha256 + ")");
+        }
+        return "the mask was made from another file of the model (sha256 " + provenance.modelSha256() + "); the shapes fit, so it is applied";
+    }
+
+    /** Weights the masks cover, and how many of them are pruned. */
+    public long count() {
+        return masks.values().stream().mapToLong(m -> m.keep().length).sum();
+    }
+
+    public long pruned() {
+        return masks.values().stream().mapToLong(Mask::pruned).sum();
+    }
+
+    /** One line: "sparsegpt 2:4 on all-minilm-l6-v2, 512 texts of ... (12,345 tokens)". */
+    public String describe() {
+        Provenance p = provenance;
+        String what = p.method() + " " + (p.nm().isEmpty() ? String.format(Locale.ROOT, "%.4g%%", 100 * p.sparsity()) : p.nm());
+        return what + " of " + p.model() + (p.calibration().isEmpty() ? "" : String.format(Locale.ROOT, ", calibrated on %s (%,d tokens)",
+                p.calibration(), p.calibrationTokens()));
+    }
+}
