@@ -59,6 +59,17 @@ public record PruneResult(PruneSpec spec, PruneMethod method, Map<String, float[
         return p == 0 ? 0 : (double) pruned() / p;
     }
 
+    /**
+     * The keep-mask of a pruned weight in its [out, in] view (row o = the weights feeding output
+     * o), as the mask views show it; null for a tensor that was not masked (or a bias).
+     */
+    public boolean[] keepOutIn(String weightName) {
+        boolean[] stored = masks.get(weightName);
+        if (stored == null) return null;
+        for (LayerReport l : layers) if (l.name().equals(weightName)) return l.weight().toOutIn(stored);
+        return null;
+    }
+
     /** The pruned model: the model with {@link #weights} written in. */
     public ModelProto applyTo(ModelProto model) {
         return PrunedModels.withWeights(model, weights);

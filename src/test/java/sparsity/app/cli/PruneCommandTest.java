@@ -105,6 +105,117 @@ class PruneCommandTest {
         assertEquals(2, cli("prune", "apply", "--model", "mnist-mlp", "--method", "lamp", "--nm", "2:4", "--out", tmp.resolve("y.onnx").toString()).status());
     }
 
+    @Test
+    void wandaWithTheSamplesOwnDigitsAndASavedMask() throws Exception {
+        Path out = tmp.resolve("wanda.onnx");
+        Path mask = tmp.resolve("wanda.safetensors");
+        InspectCommandTest.Run r = cli("prune", "apply", "--model", "mnist-mlp", "--method", "wanda", "--sparsity", "0.5",
+                "--calibration-limit", "200", "--out", out.toString(), "--mask-out", mask.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("calib    rows of mnist-test-images.npy [2000, 784], first 200: 200 examples"), r.out());
+        assertTrue(r.out().contains("with wanda"), r.out());
+        ModelProto pruned = OnnxModels.read(out);
+        for (PrunableWeight w : PrunedModels.supported(pruned)) {
+            float[] p = PrunedModels.stored(pruned, w);
+            long zeros = 0;
+            for (float v : p) if (v == 0) zeros++;
+            assertTrue(zeros >= p.length / 2, w.name() + " is at least half zero");
+        }
+        sparsity.analysis.prune.MaskArtifact a = sparsity.analysis.prune.MaskFile.read(mask);
+        assertEquals("wanda", a.provenance().method());
+        assertEquals("mnist-mlp", a.provenance().model());
+        assertEquals(200, a.provenance().calibrationTokens());
+        assertEquals(OnnxModels.sha256(SampleModels.path(SampleModels.MNIST_MLP)), a.provenance().modelSha256());
+        assertTrue(a.weights().isEmpty(), "a mask alone reproduces wanda");
+
+        Path again = tmp.resolve("again.onnx");
+        InspectCommandTest.Run r2 = cli("prune", "apply", "--model", "mnist-mlp", "--mask", mask.toString(), "--out", again.toString());
+        assertEquals(0, r2.status(), r2.err());
+        ModelProto re = OnnxModels.read(again);
+        for (PrunableWeight w : PrunedModels.supported(pruned)) {
+            assertArrayEquals(PrunedModels.stored(pruned, w), PrunedModels.stored(re, w), 0f, w.name());
+        }
+        assertEquals(2, cli("prune", "apply", "--model", "mnist-mlp", "--mask", mask.toString(), "--method", "wanda",
+                "--out", again.toString()).status());
+    }
+
+    @Test
+    void sparseGptTwoFourOnMiniLmAndHeadsOnTheTinyTransformer() throws Exception {
+        Path out = tmp.resolve("sg.onnx");
+        Path mask = tmp.resolve("sg.safetensors");
+        InspectCommandTest.Run r = cli("prune", "apply", "--model", "all-minilm-l6-v2", "--method", "sparsegpt", "--nm", "2:4",
+                "--calibration-limit", "24", "--out", out.toString(), "--mask-out", mask.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("24 texts from sample-models/corpus/sentences.txt"), r.out());
+        assertTrue(r.out().contains("(input Gram matrices X^T X)"), r.out());
+        assertTrue(r.out().contains("with sparsegpt 2:4"), r.out());
+        ModelProto pruned = OnnxModels.read(out);
+        assertEquals(36, PrunedModels.supported(pruned).size());
+        for (PrunableWeight w : PrunedModels.supported(pruned)) {
+            float[] p = w.toOutIn(PrunedModels.stored(pruned, w));
+            boolean[] keep = new boolean[p.length];
+            for (int j = 0; j < p.length; j++) keep[j] = p[j] != 0;
+            assertTrue(Masks.satisfiesNm(keep, w.out(), w.in(), 2, 4), w.name());
+        }
+        assertTrue(sparsity.analysis.prune.MaskFile.read(mask).weights().size() == 36, "SparseGPT's updated weights travel with the mask");
+
+        Path heads = tmp.resolve("heads.onnx");
+        InspectCommandTest.Run h = cli("prune", "apply", "--model", "tiny-transformer", "--method", "heads", "--sparsity", "0.5",
+                "--out", heads.toString());
+        assertEquals(0, h.status(), h.err());
+        assertTrue(h.out().contains("removed 2 of 4 heads of layer 0") || h.out().matches("(?s).*removed \\d+ of \\d+ heads of layer 0.*"), h.out());
+        assertTrue(h.out().contains("importance the Frobenius norm"), h.out());
+    }
+
+    @Test
+    void calibrationIsNeededForDataAwareMethodsOnOtherModels() throws Exception {
+        Path copy = tmp.resolve("my-mlp.onnx");
+        Files.copy(SampleModels.path(SampleModels.MNIST_MLP), copy);
+        InspectCommandTest.Run r = cli("prune", "apply", "--model", copy.toString(), "--method", "sparsegpt", "--out", tmp.resolve("x.onnx").toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("needs calibration data: --calibration"), r.err());
+        // with data it runs: the digits as an .npy
+        r = cli("prune", "apply", "--model", copy.toString(), "--method", "sparsegpt", "--calibration",
+                SampleModels.dataFile("mnist-test-images.npy").toString(), "--calibration-limit", "100", "--out", tmp.resolve("x.onnx").toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(2, cli("prune", "apply", "--model", "mnist-mlp", "--method", "wanda").status(), "somewhere to write");
+    }
+
+    @Test
+    void quantizedWeightsAreReportedAsNotSupported() throws Exception {
+        Path model = tmp.resolve("qdq.onnx");
+        java.nio.file.Files.write(model, qdqModel().toByteArray());
+        Path out = tmp.resolve("qdq-pruned.onnx");
+        InspectCommandTest.Run r = cli("prune", "apply", "--model", model.toString(), "--method", "magnitude", "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().matches("(?s).*w\\.q .*left dense: quantized int weights behind DequantizeLinear: not supported.*"), r.out());
+        assertTrue(r.out().contains("note     1 quantized or non-float32 weights are not supported"), r.out());
+        assertTrue(r.out().contains("pruned   6 of 12 prunable weights"), r.out());
+    }
+
+    /** x [batch, 4] -> MatMul(w.f [4, 3]) -> MatMul(DequantizeLinear(w.q int8 [3, 2])) -> y; runs under ONNX Runtime. */
+    static ModelProto qdqModel() {
+        float[] wf = {1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12};
+        var b = java.nio.ByteBuffer.allocate(4 * wf.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float f : wf) b.putFloat(f);
+        var tf = ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setName("w.f").addDims(4).addDims(3)
+                .setDataType(ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE).setRawData(com.google.protobuf.ByteString.copyFrom(b.array())).build();
+        var tq = ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setName("w.q").addDims(3).addDims(2)
+                .setDataType(ai.onnx.proto.OnnxMl.TensorProto.DataType.INT8_VALUE)
+                .setRawData(com.google.protobuf.ByteString.copyFrom(new byte[] {1, -2, 3, -4, 5, -6})).build();
+        var scale = ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setName("w.scale")
+                .setDataType(ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE).addFloatData(0.5f).build();
+        var g = ai.onnx.proto.OnnxMl.GraphProto.newBuilder().setName("qdq")
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setName("mm1").setOpType("MatMul").addInput("x").addInput("w.f").addOutput("h"))
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setName("dq").setOpType("DequantizeLinear").addInput("w.q").addInput("w.scale").addOutput("w.deq"))
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setName("mm2").setOpType("MatMul").addInput("h").addInput("w.deq").addOutput("y"))
+                .addInitializer(tf).addInitializer(tq).addInitializer(scale)
+                .addInput(sparsity.testing.OnnxProtos.floatValue("x", "batch", 4))
+                .addOutput(sparsity.testing.OnnxProtos.floatValue("y", "batch", 2)).build();
+        return ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(g).build();
+    }
+
     /** Reads a bias initializer. */
     static final class Initializers {
         static float[] bias(ModelProto m, String name) {
