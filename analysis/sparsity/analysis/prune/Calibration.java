@@ -40,8 +40,9 @@ import sparsity.kernels.MemoryScope;
  *
  * <p>{@link #collect} runs the model once over the calibration batches under ONNX Runtime, with
  * the layer inputs exposed as extra outputs ({@link GraphSurgery#exposeOutputs}), and folds each
- * batch into the sums at once (the Gram matrices through the backend's gemm): only one batch of
- * activations is ever held, never all tokens of all layers. Only real tokens count: positions
+ * batch into the sums (the Gram matrices through the backend's gemm, a few thousand rows at a
+ * time from a buffer of about 4 MB per layer input): only one batch of activations and those
+ * buffers are ever held, never all tokens of all layers. Only real tokens count: positions
  * whose attention mask is 0 (padding) are left out. Every layer sees the inputs of the dense
  * model (one pass; not the sequential variant that re-runs the data through the pruned layers).
  *
@@ -83,9 +84,16 @@ public final class Calibration {
     private final boolean gram;
     private final Map<String, LayerInput> byWeight;
     private final Map<String, String> whyNot;
+    private final double onnxSeconds;
+    private final double foldSeconds;
+
+    /** Floats of layer inputs buffered per tensor before they are folded into X^T X. */
+    static final int BUFFER_FLOATS = 1 << 20;
 
     private Calibration(String description, long examples, long tokens, boolean gram, Map<String, LayerInput> byWeight,
-                        Map<String, String> whyNot) {
+                        Map<String, String> whyNot, double onnxSeconds, double foldSeconds) {
+        this.onnxSeconds = onnxSeconds;
+        this.foldSeconds = foldSeconds;
         this.description = description;
         this.examples = examples;
         this.tokens = tokens;
@@ -114,6 +122,16 @@ public final class Calibration {
         return gram;
     }
 
+    /** Seconds spent running the model under ONNX Runtime (0 for a calibration made elsewhere). */
+    public double onnxSeconds() {
+        return onnxSeconds;
+    }
+
+    /** Seconds spent folding the layer inputs into the sums and Gram matrices. */
+    public double foldSeconds() {
+        return foldSeconds;
+    }
+
     /** The input statistics of a weight, by its tensor name. */
     public Optional<LayerInput> input(String weightName) {
         return Optional.ofNullable(byWeight.get(weightName));
@@ -127,7 +145,7 @@ public final class Calibration {
     /** A calibration from statistics computed elsewhere (tests, a saved calibration). */
     public static Calibration of(String description, long examples, long tokens, Map<String, LayerInput> byWeight) {
         boolean g = !byWeight.isEmpty() && byWeight.values().stream().allMatch(LayerInput::hasGram);
-        return new Calibration(description, examples, tokens, g, byWeight, Map.of());
+        return new Calibration(description, examples, tokens, g, byWeight, Map.of(), 0, 0);
     }
 
     /**
@@ -196,17 +214,22 @@ public final class Calibration {
         Map<String, Accumulator> acc = new LinkedHashMap<>();
         long examples = 0;
         long tokens = 0;
+        long onnxNanos = 0;
+        long foldNanos = 0;
         long start = System.nanoTime();
         try (MemoryScope scope = MemoryScope.open();
              OrtSession.SessionOptions options = new OrtSession.SessionOptions();
              OrtSession session = ModelSessions.open(GraphSurgery.exposeOutputs(model, exposed), modelFile, options)) {
-            for (var e : tensorWidth.entrySet()) acc.put(e.getKey(), new Accumulator(e.getKey(), e.getValue(), gram ? scope.floats(e.getValue(), e.getValue()) : null));
+            for (var e : tensorWidth.entrySet()) {
+                acc.put(e.getKey(), new Accumulator(e.getKey(), e.getValue(), gram ? scope.floats(e.getValue(), e.getValue()) : null, scope));
+            }
             List<String> modelInputs = GraphSurgery.inputNames(model);
             for (int bi = 0; bi < batches.size(); bi++) {
                 if (Thread.interrupted()) throw new InterruptedException("calibration cancelled after " + examples + " examples");
                 InputBatch b = batches.get(bi);
                 Map<String, float[]> values = new HashMap<>();
                 Map<String, long[]> shapes = new HashMap<>();
+                long running = System.nanoTime();
                 run(session, modelInputs, exposed, b, values, shapes);
                 for (String t : tensorWidth.keySet()) {
                     if (graphInputs.contains(t)) {
@@ -221,13 +244,17 @@ public final class Calibration {
                 for (int i = 0; i < b.size(); i++) for (boolean r : real[i]) if (r) batchTokens++;
                 tokens += b.isText() ? batchTokens : b.size();
                 examples += b.size();
-                try (MemoryScope bs = MemoryScope.open()) {
-                    for (Accumulator a : acc.values()) a.add(values.get(a.tensor), shapes.get(a.tensor), b, real, be, bs);
-                }
+                long folding = System.nanoTime();
+                onnxNanos += folding - running;
+                for (Accumulator a : acc.values()) a.add(values.get(a.tensor), shapes.get(a.tensor), b, real, be);
+                foldNanos += System.nanoTime() - folding;
                 double secs = (System.nanoTime() - start) / 1e9;
                 progress.update((bi + 1.0) / batches.size(), String.format(Locale.ROOT, "Calibrating: %,d examples, %,d tokens, %.1f s",
                         examples, tokens, secs));
             }
+            long folding = System.nanoTime();
+            for (Accumulator a : acc.values()) if (a.gram != null) a.flush(be);
+            foldNanos += System.nanoTime() - folding;
             Map<String, LayerInput> byTensor = new HashMap<>();
             for (Accumulator a : acc.values()) byTensor.put(a.tensor, a.result()); // Q, K and V share one
             Map<String, LayerInput> byWeight = new LinkedHashMap<>();
@@ -236,7 +263,7 @@ public final class Calibration {
                 for (String t : e.getValue()) parts.add(byTensor.get(t));
                 byWeight.put(e.getKey(), parts.size() == 1 ? parts.getFirst() : sum(parts));
             }
-            return new Calibration(description, examples, tokens, gram, byWeight, whyNot);
+            return new Calibration(description, examples, tokens, gram, byWeight, whyNot, onnxNanos / 1e9, foldNanos / 1e9);
         } catch (OrtException e) {
             String m = String.valueOf(e.getMessage()).replaceAll("\\s+", " ").replaceFirst("^Error code - \\w+ - message: ", "");
             throw new CalibrationException("ONNX Runtime failed on the calibration inputs: " + m, e);
@@ -265,18 +292,21 @@ public final class Calibration {
         final String tensor;
         final int width;
         final FloatMatrix gram;
+        final FloatMatrix buffer;
         final double[] sumSquares;
         long rows;
+        int buffered;
         boolean padded;
 
-        Accumulator(String tensor, int width, FloatMatrix gram) {
+        Accumulator(String tensor, int width, FloatMatrix gram, MemoryScope scope) {
             this.tensor = tensor;
             this.width = width;
             this.gram = gram;
+            this.buffer = gram == null ? null : scope.floats(Math.max(64, BUFFER_FLOATS / width), width);
             this.sumSquares = new double[width];
         }
 
-        void add(float[] v, long[] shape, InputBatch b, boolean[][] real, Backend be, MemoryScope bs) throws CalibrationException {
+        void add(float[] v, long[] shape, InputBatch b, boolean[][] real, Backend be) throws CalibrationException {
             if (v == null) throw new CalibrationException("no values for '" + tensor + "'");
             if (shape.length == 0 || shape[shape.length - 1] != width) {
                 throw new CalibrationException("tensor '" + tensor + "' has shape " + java.util.Arrays.toString(shape)
@@ -307,10 +337,23 @@ public final class Calibration {
                 }
             }
             rows += n;
-            if (gram != null && n > 0) {
-                FloatMatrix xm = bs.floats(n, width, x);
-                be.gemm(true, false, 1f, xm, xm, 1f, gram);
+            if (gram == null || n == 0) return;
+            // rows wait in a buffer of about 4 MB, so that each X^T X product is large enough to run fast
+            for (int i = 0; i < n; ) {
+                int take = Math.min(n - i, buffer.rows() - buffered);
+                java.lang.foreign.MemorySegment.copy(x, i * width, buffer.segment(), java.lang.foreign.ValueLayout.JAVA_FLOAT,
+                        buffer.byteOffset(buffered, 0), take * width);
+                buffered += take;
+                i += take;
+                if (buffered == buffer.rows()) flush(be);
             }
+        }
+
+        void flush(Backend be) {
+            if (buffered == 0) return;
+            FloatMatrix xm = buffer.rowRange(0, buffered);
+            be.gemm(true, false, 1f, xm, xm, 1f, gram);
+            buffered = 0;
         }
 
         LayerInput result() {

@@ -25,8 +25,7 @@ public final class Masks {
         boolean[] keep = new boolean[scores.length];
         Arrays.fill(keep, true);
         int prune = pruneCount(scores.length, sparsity);
-        int[] order = ascending(scores, 0, scores.length);
-        for (int r = 0; r < prune; r++) keep[order[r]] = false;
+        for (int i : lowest(scores, 0, scores.length, prune)) keep[i] = false;
         return keep;
     }
 
@@ -70,11 +69,10 @@ public final class Masks {
         for (float[] s : scores) {
             for (float v : s) flat[k++] = v;
         }
-        int[] order = ascending(flat, 0, total);
         boolean[] keepFlat = new boolean[total];
         Arrays.fill(keepFlat, true);
         int prune = pruneCount(total, sparsity);
-        for (int r = 0; r < prune; r++) keepFlat[order[r]] = false;
+        for (int i : lowest(flat, 0, total, prune)) keepFlat[i] = false;
         java.util.ArrayList<boolean[]> out = new java.util.ArrayList<>();
         int off = 0;
         for (float[] s : scores) {
@@ -148,6 +146,60 @@ public final class Masks {
         int[] r = new int[len];
         for (int i = 0; i < len; i++) r[i] = (int) keys[i];
         return r;
+    }
+
+    /**
+     * The {@code k} lowest of {@code s[off..off+len)} in the order of {@link #ascending} (the same
+     * set as its first k), as indices into {@code [0, len)} in no particular order. A quickselect
+     * on (score, index) keys: linear time, where a sort would be n log n.
+     */
+    static int[] lowest(float[] s, int off, int len, int k) {
+        if (k < 0 || k > len) throw new IllegalArgumentException("cannot pick " + k + " of " + len);
+        if (k == 0) return new int[0];
+        long[] keys = new long[len];
+        for (int i = 0; i < len; i++) keys[i] = ((long) sortable(s[off + i]) << 32) | i;
+        if (k < len) select(keys, k);
+        int[] r = new int[k];
+        for (int i = 0; i < k; i++) r[i] = (int) keys[i];
+        return r;
+    }
+
+    /** Reorders distinct keys so that the k smallest come first (Hoare partition, median of three). */
+    private static void select(long[] a, int k) {
+        int lo = 0;
+        int hi = a.length - 1;
+        while (hi > lo) {
+            if (hi - lo < 16) {
+                Arrays.sort(a, lo, hi + 1);
+                return;
+            }
+            int mid = (lo + hi) >>> 1;
+            long x = a[lo];
+            long y = a[mid];
+            long z = a[hi];
+            long pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) i++;
+                while (a[j] > pivot) j--;
+                if (i <= j) {
+                    long t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            // now a[lo..j] <= pivot <= a[i..hi]; the k smallest are a[0..k)
+            if (k - 1 <= j) {
+                hi = j;
+            } else if (k - 1 >= i) {
+                lo = i;
+            } else {
+                return;
+            }
+        }
     }
 
     /** An int whose signed order is {@link Float#compare}'s order of the floats (NaN last). */

@@ -82,8 +82,7 @@ public final class SparseGpt {
                             score[r * cnt + j] = (float) (v * v / (d * d));
                         }
                     }
-                    int[] order = Masks.ascending(score, 0, score.length);
-                    for (int t = 0; t < prune; t++) keep[(order[t] / cnt) * in + i1 + order[t] % cnt] = false;
+                    for (int t : Masks.lowest(score, 0, score.length, prune)) keep[(t / cnt) * in + i1 + t % cnt] = false;
                 }
                 float[] score = n > 0 ? new float[m] : null;
                 for (int j = 0; j < cnt; j++) {
@@ -129,23 +128,29 @@ public final class SparseGpt {
         }
     }
 
-    /** U with H^-1 = U^T U (upper triangular, [in, in]), H = X^T X + lambda I. */
+    /**
+     * U with H^-1 = U^T U (upper triangular, [in, in]), H = X^T X + lambda I. One Cholesky
+     * factorization and one triangular solve: with J the reversal of the index order, the lower
+     * factor L' of J H J gives H = V V^T with V = J L' J upper triangular, so H^-1 = V^-T V^-1
+     * and U = V^-1 = J L'^-1 J (the paper's route, Cholesky of H, its inverse, and the Cholesky of
+     * H^-1, takes two factorizations and a product more).
+     */
     static FloatMatrix upperInverseHessianFactor(Backend be, MemoryScope s, float[] xtx, int in) {
-        FloatMatrix h = s.floats(in, in, xtx);
         double mean = 0;
-        for (int i = 0; i < in; i++) mean += h.get(i, i);
+        for (int i = 0; i < in; i++) mean += xtx[i * in + i];
         mean /= in;
         float damp = (float) (DAMPING * (mean > 0 ? mean : 1));
-        for (int i = 0; i < in; i++) h.set(i, i, h.get(i, i) + damp);
-        be.cholesky(h); // H = L L^T
+        FloatMatrix r = s.floats(in, in); // J H J
+        for (int i = 0; i < in; i++) {
+            for (int j = 0; j <= i; j++) r.set(i, j, xtx[(in - 1 - i) * in + (in - 1 - j)]);
+            r.set(i, i, r.get(i, i) + damp);
+        }
+        be.cholesky(r); // J H J = L' L'^T
         FloatMatrix linv = s.floats(in, in);
         for (int i = 0; i < in; i++) linv.set(i, i, 1f);
-        be.solveTriangular(h, true, false, linv); // L^-1
-        FloatMatrix hinv = s.floats(in, in);
-        be.gemm(true, false, 1f, linv, linv, 0f, hinv); // H^-1 = L^-T L^-1
-        be.cholesky(hinv); // H^-1 = L2 L2^T, so U = L2^T
+        be.solveTriangular(r, true, false, linv); // L'^-1, lower
         FloatMatrix u = s.floats(in, in);
-        for (int i = 0; i < in; i++) for (int j = i; j < in; j++) u.set(i, j, hinv.get(j, i));
+        for (int i = 0; i < in; i++) for (int j = i; j < in; j++) u.set(i, j, linv.get(in - 1 - i, in - 1 - j));
         return u;
     }
 }

@@ -15,14 +15,15 @@ import sparsity.kernels.bench.KernelBench;
  */
 @Command(name = "bench", description = "Measure this machine: `bench kernels` times the compute layer "
         + "(matrix products, top-k, sparse products) at the sparse-autoencoder shapes; `bench capture` times captures "
-        + "on all-MiniLM-L6-v2 against plain ONNX Runtime inference, and store reads against a sequential read.")
+        + "on all-MiniLM-L6-v2 against plain ONNX Runtime inference, and store reads against a sequential read; `bench prune` times "
+        + "SparseGPT on all-MiniLM-L6-v2 (calibration, one 1536 x 384 layer, every layer) with the share spent in the compute layer.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: kernels, capture or attention.")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: kernels, capture, attention or prune.")
     String what;
 
-    @Option(names = "--texts", defaultValue = "1000", description = "capture: sentences of the sample corpus (default ${DEFAULT-VALUE}).")
-    int texts;
+    @Option(names = "--texts", description = "capture: sentences of the sample corpus (default 1000); prune: calibration sentences (default 256).")
+    Integer texts;
 
     @Option(names = "--rounds", defaultValue = "3", description = "capture: alternating rounds (median reported).")
     int rounds;
@@ -46,7 +47,14 @@ final class BenchCommand implements Callable<Integer> {
             sparsity.attention.bench.AttentionBench.run(spec.commandLine().getOut(), 12, 12, 512, rounds);
             return 0;
         }
+        if ("prune".equals(what)) {
+            int n = texts != null ? texts : 256;
+            if (n < 1 || rounds < 1) throw new UserInputException("--texts and --rounds must be at least 1");
+            sparsity.analysis.bench.PruneBench.run(spec.commandLine().getOut(), n, rounds);
+            return 0;
+        }
         if ("capture".equals(what)) {
+            int texts = this.texts != null ? this.texts : 1000;
             if (texts < 1 || rounds < 1) throw new UserInputException("--texts and --rounds must be at least 1");
             java.nio.file.Path dir = work != null ? java.nio.file.Files.createDirectories(work)
                     : java.nio.file.Files.createTempDirectory("workbench-bench");
@@ -54,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (!"kernels".equals(what)) {
-            throw new UserInputException("unknown benchmark \"" + what + "\"; try: bench kernels, bench capture, bench attention");
+            throw new UserInputException("unknown benchmark \"" + what + "\"; try: bench kernels, bench capture, bench attention, bench prune");
         }
         if (repeats < 1) throw new UserInputException("--repeats must be at least 1");
         int all = Runtime.getRuntime().availableProcessors();

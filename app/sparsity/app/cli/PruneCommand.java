@@ -248,11 +248,12 @@ final class PruneCommand {
             int unsupported = 0;
             for (LayerReport l : r.layers()) {
                 String shape = "[" + l.weight().out() + ", " + l.weight().in() + "]";
+                String where = l.weight().node().isEmpty() ? l.name() : l.weight().node() + " (" + l.name() + ")";
                 if (l.status() == LayerReport.Status.PRUNED) {
-                    o.printf(Locale.ROOT, "  %-60s %-7s %-12s sparsity %.4f%n", l.name(), l.weight().opType(), shape, l.sparsity());
+                    o.printf(Locale.ROOT, "  %-72s %-12s sparsity %.4f%n", where, shape, l.sparsity());
                 } else {
                     if (l.status() == LayerReport.Status.UNSUPPORTED) unsupported++;
-                    o.printf(Locale.ROOT, "  %-60s %-7s %-12s left dense: %s%n", l.name(), l.weight().opType(), shape, l.note());
+                    o.printf(Locale.ROOT, "  %-72s %-12s left dense: %s%n", where, shape, l.note());
                 }
             }
             for (PruneResult.Removed x : r.removed()) {

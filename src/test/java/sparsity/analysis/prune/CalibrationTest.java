@@ -57,27 +57,27 @@ class CalibrationTest {
     void mnistSumsAndGramEqualThePlainSums() throws Exception {
         Path file = SampleModels.path(SampleModels.MNIST_MLP);
         ModelProto m = OnnxModels.read(file);
-        List<InputBatch> batches = mnistBatches(300, 64);
+        List<InputBatch> batches = mnistBatches(1500, 100);
         Calibration c;
         try (Backend be = Backends.cpu()) {
-            c = Calibration.collect(m, file, batches, "300 digits", true, be, ProgressListener.NONE);
+            c = Calibration.collect(m, file, batches, "1,500 digits", true, be, ProgressListener.NONE);
         }
-        assertEquals(300, c.examples());
-        assertEquals(300, c.tokens());
+        assertEquals(1500, c.examples());
+        assertEquals(1500, c.tokens());
         Calibration.LayerInput fc1 = c.input("fc1.weight").orElseThrow();
         assertEquals("input", fc1.tensor(), "the first layer reads the graph input itself");
-        assertEquals(300, fc1.rows());
+        assertEquals(1500, fc1.rows()); // more rows than one X^T X buffer holds (1,337 of 784)
         float[] x;
         try (NpyArray a = Npy.read(SampleModels.dataFile("mnist-test-images.npy"))) {
-            x = a.rows(0, 300);
+            x = a.rows(0, 1500);
         }
         for (int j = 0; j < 784; j += 7) {
             double s = 0;
-            for (int r = 0; r < 300; r++) s += (double) x[r * 784 + j] * x[r * 784 + j];
+            for (int r = 0; r < 1500; r++) s += (double) x[r * 784 + j] * x[r * 784 + j];
             assertEquals(s, fc1.sumSquares()[j], 1e-6 * (1 + s), "feature " + j);
             for (int k = 0; k < 784; k += 97) {
                 double g = 0;
-                for (int r = 0; r < 300; r++) g += (double) x[r * 784 + j] * x[r * 784 + k];
+                for (int r = 0; r < 1500; r++) g += (double) x[r * 784 + j] * x[r * 784 + k];
                 assertEquals(g, fc1.gram()[j * 784 + k], 1e-4 * (1 + Math.abs(g)), "X^T X " + j + "," + k);
             }
         }
@@ -85,7 +85,7 @@ class CalibrationTest {
         float[] w1 = SparseGptTest.initializer(m, "fc1.weight");
         float[] b1 = SparseGptTest.initializer(m, "fc1.bias");
         double[] sq = new double[256];
-        for (int r = 0; r < 300; r++) {
+        for (int r = 0; r < 1500; r++) {
             for (int o = 0; o < 256; o++) {
                 double a = b1[o];
                 for (int i = 0; i < 784; i++) a += w1[o * 784 + i] * x[r * 784 + i];

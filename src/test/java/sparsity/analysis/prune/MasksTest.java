@@ -148,6 +148,23 @@ class MasksTest {
     }
 
     @Test
+    void selectionPicksTheSameSetAsTheSort() {
+        Random r = new Random(8);
+        for (int len : new int[] {1, 5, 17, 100, 1000, 5003}) {
+            float[] s = new float[len];
+            for (int i = 0; i < len; i++) s[i] = r.nextInt(len / 3 + 1) - len / 6; // many ties, negatives
+            int[] sorted = Masks.ascending(s, 0, len);
+            for (int k : new int[] {0, 1, len / 3, len / 2, len - 1, len}) {
+                int[] got = Masks.lowest(s, 0, len, k);
+                java.util.Arrays.sort(got);
+                int[] want = java.util.Arrays.copyOf(sorted, k);
+                java.util.Arrays.sort(want);
+                assertArrayEquals(want, got, "len " + len + ", k " + k);
+            }
+        }
+    }
+
+    @Test
     void jaccardOfPrunedSets() {
         boolean[] a = {false, false, true, true};
         boolean[] b = {false, true, false, true};

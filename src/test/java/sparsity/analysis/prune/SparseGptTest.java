@@ -126,6 +126,46 @@ class SparseGptTest {
     }
 
     @Test
+    void inverseHessianFactorIsTheUpperCholeskyFactorOfTheInverse() {
+        java.util.Random r = new java.util.Random(5);
+        int in = 150;
+        int tokens = 400;
+        float[] x = new float[tokens * in];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        double[] h = new double[in * in];
+        float[] xtx = new float[in * in];
+        for (int t = 0; t < tokens; t++) {
+            for (int i = 0; i < in; i++) for (int j = 0; j < in; j++) h[i * in + j] += (double) x[t * in + i] * x[t * in + j];
+        }
+        double mean = 0;
+        for (int i = 0; i < in; i++) mean += h[i * in + i];
+        for (int i = 0; i < in * in; i++) xtx[i] = (float) h[i];
+        for (int i = 0; i < in; i++) h[i * in + i] += SparseGpt.DAMPING * mean / in;
+        float[] u;
+        try (Backend be = Backends.cpu(); MemoryScope s = MemoryScope.open()) {
+            u = SparseGpt.upperInverseHessianFactor(be, s, xtx, in).toArray();
+        }
+        for (int i = 0; i < in; i++) {
+            assertTrue(u[i * in + i] > 0, "positive diagonal");
+            for (int j = 0; j < i; j++) assertEquals(0f, u[i * in + j], "upper triangular");
+        }
+        // (U^T U) H = I
+        double worst = 0;
+        for (int i = 0; i < in; i++) {
+            for (int j = 0; j < in; j++) {
+                double acc = 0;
+                for (int k = 0; k < in; k++) {
+                    double utu = 0;
+                    for (int t = 0; t <= Math.min(i, k); t++) utu += (double) u[t * in + i] * u[t * in + k];
+                    acc += utu * h[k * in + j];
+                }
+                worst = Math.max(worst, Math.abs(acc - (i == j ? 1 : 0)));
+            }
+        }
+        assertTrue(worst < 1e-3, "largest error of (U^T U) H - I: " + worst);
+    }
+
+    @Test
     void lazyBlocksMatchTheColumnByColumnAlgorithm() {
         java.util.Random r = new java.util.Random(11);
         int out = 9;

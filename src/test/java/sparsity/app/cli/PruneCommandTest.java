@@ -188,7 +188,7 @@ class PruneCommandTest {
         Path out = tmp.resolve("qdq-pruned.onnx");
         InspectCommandTest.Run r = cli("prune", "apply", "--model", model.toString(), "--method", "magnitude", "--out", out.toString());
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().matches("(?s).*w\\.q .*left dense: quantized int weights behind DequantizeLinear: not supported.*"), r.out());
+        assertTrue(r.out().matches("(?s).*\\(w\\.q\\) .*left dense: quantized int weights behind DequantizeLinear: not supported.*"), r.out());
         assertTrue(r.out().contains("note     1 quantized or non-float32 weights are not supported"), r.out());
         assertTrue(r.out().contains("pruned   6 of 12 prunable weights"), r.out());
     }
