@@ -43,6 +43,11 @@ public final class PruneBench {
     }
 
     public static void run(PrintWriter out, int texts, int rounds) throws Exception {
+        run(out, texts, rounds, WARMUP);
+    }
+
+    /** As {@link #run(PrintWriter, int, int)} with {@code warmup} untimed SparseGPT calls first. */
+    public static void run(PrintWriter out, int texts, int rounds, int warmup) throws Exception {
         Path file = SampleModels.path(SampleModels.MINILM);
         ModelProto m = OnnxModels.read(file);
         var summary = OnnxModels.summarize(file, ProgressListener.NONE);
@@ -77,8 +82,8 @@ public final class PruneBench {
                     SparseGpt.pruneWithHessian(be, v, w.out(), w.in(), gram, 0.5, 0, 0);
                     double first = (System.nanoTime() - s) / 1e9;
                     s = System.nanoTime();
-                    for (int i = 0; i < WARMUP; i++) SparseGpt.pruneWithHessian(be, v, w.out(), w.in(), gram, 0.5, i % 2 * 2, i % 2 * 4);
-                    out.printf(Locale.ROOT, "warm-up: first SparseGPT call %.3f s (cold JIT), then %d calls in %.2f s%n", first, WARMUP,
+                    for (int i = 0; i < warmup; i++) SparseGpt.pruneWithHessian(be, v, w.out(), w.in(), gram, 0.5, i % 2 * 2, i % 2 * 4);
+                    out.printf(Locale.ROOT, "warm-up: first SparseGPT call %.3f s (cold JIT), then %d calls in %.2f s%n", first, warmup,
                             (System.nanoTime() - s) / 1e9);
                     warmed = true;
                 }

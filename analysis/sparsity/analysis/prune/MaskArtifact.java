@@ -71,6 +71,28 @@ public record MaskArtifact(Provenance provenance, Map<String, Mask> masks, Map<S
             exclude = List.copyOf(exclude);
             removed = List.copyOf(removed);
         }
+
+        /**
+         * The settings as strings, in a fixed order (method, sparsity, nm, scope, include,
+         * exclude, seed, calibration, calibration_tokens, importance; empty ones left out), e.g.
+         * for a workspace artifact's provenance.
+         */
+        public Map<String, String> settings() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("method", method);
+            m.put("sparsity", Double.toString(sparsity));
+            if (!nm.isEmpty()) m.put("nm", nm);
+            m.put("scope", scope);
+            if (!include.isEmpty()) m.put("include", String.join(",", include));
+            if (!exclude.isEmpty()) m.put("exclude", String.join(",", exclude));
+            m.put("seed", Long.toString(seed));
+            if (!calibration.isEmpty()) {
+                m.put("calibration", calibration);
+                m.put("calibration_tokens", Long.toString(calibrationTokens));
+            }
+            if (!importance.isEmpty()) m.put("importance", importance);
+            return m;
+        }
     }
 
     public MaskArtifact {

@@ -25,6 +25,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--texts", description = "capture: sentences of the sample corpus (default 1000); prune: calibration sentences (default 256).")
     Integer texts;
 
+    @Option(names = "--warmup", defaultValue = "20", description = "prune: untimed SparseGPT calls before the per-layer timings (default ${DEFAULT-VALUE}).")
+    int warmup;
+
     @Option(names = "--rounds", defaultValue = "3", description = "capture: alternating rounds (median reported).")
     int rounds;
 
@@ -49,8 +52,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         if ("prune".equals(what)) {
             int n = texts != null ? texts : 256;
-            if (n < 1 || rounds < 1) throw new UserInputException("--texts and --rounds must be at least 1");
-            sparsity.analysis.bench.PruneBench.run(spec.commandLine().getOut(), n, rounds);
+            if (n < 1 || rounds < 1 || warmup < 0) throw new UserInputException("--texts and --rounds must be at least 1, --warmup at least 0");
+            sparsity.analysis.bench.PruneBench.run(spec.commandLine().getOut(), n, rounds, warmup);
             return 0;
         }
         if ("capture".equals(what)) {

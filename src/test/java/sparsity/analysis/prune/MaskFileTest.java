@@ -69,6 +69,8 @@ class MaskFileTest {
     void goldenFormatVersion1ReadsAndIsWrittenTheSame() throws Exception {
         Path g = goldenFile(tmp);
         assertSameArtifact(golden(), MaskFile.read(g));
+        assertEquals("{method=sparsegpt, sparsity=0.5, scope=LAYER, include=fc*, exclude=head, seed=7, calibration=3 texts from t.txt, "
+                + "calibration_tokens=42}", MaskFile.read(g).provenance().settings().toString());
         Path again = tmp.resolve("again.safetensors");
         MaskFile.write(again, golden());
         String out = System.getProperty("sparsity.writeGoldenMask");

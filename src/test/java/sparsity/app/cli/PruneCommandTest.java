@@ -193,6 +193,15 @@ class PruneCommandTest {
         assertTrue(r.out().contains("pruned   6 of 12 prunable weights"), r.out());
     }
 
+    @Test
+    void benchPruneRuns() {
+        InspectCommandTest.Run r = cli("bench", "prune", "--texts", "16", "--rounds", "1", "--warmup", "1");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("calibration (X^T X of 24 layer inputs)"), r.out());
+        assertTrue(r.out().matches("(?s).*sparsegpt 50%  1536 out x  384 in .*compute layer .*"), r.out());
+        assertTrue(r.out().contains("sparsegpt 50% on all 36 weights (10,616,832)"), r.out());
+    }
+
     /** x [batch, 4] -> MatMul(w.f [4, 3]) -> MatMul(DequantizeLinear(w.q int8 [3, 2])) -> y; runs under ONNX Runtime. */
     static ModelProto qdqModel() {
         float[] wf = {1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12};
