@@ -204,6 +204,7 @@ public final class Pruning {
         java.util.Set<String> partOfBlock = new java.util.HashSet<>();
         java.util.Set<String> notSelected = new java.util.HashSet<>();
         boolean usedCalibration = false;
+        boolean usedGram = false;
         int blocks;
         if (heads) {
             List<Structures.AttentionBlock> found = Structures.attention(model);
@@ -225,6 +226,7 @@ public final class Pruning {
                 float[] ov = values.computeIfAbsent(o.name(), n -> o.toOutIn(PrunedModels.stored(model, o)));
                 Optional<Calibration.LayerInput> in = cal == null ? Optional.empty() : cal.input(o.name());
                 usedCalibration |= in.isPresent();
+                usedGram |= in.isPresent() && in.get().hasGram();
                 float[] imp = headImportance(ov, o.out(), o.in(), b.heads(), b.headDim(), in.orElse(null));
                 int[] gone = lowest(imp, Masks.pruneCount(b.heads(), spec.sparsity()));
                 removed.add(new PruneResult.Removed(b.label(), "head", b.heads(), gone, imp));
@@ -326,8 +328,10 @@ public final class Pruning {
         }
         String importance;
         if (heads) {
-            importance = usedCalibration ? "the energy of each head's output (||X_h W_h||^2 through the output projection) over "
-                    + String.format(Locale.ROOT, "%,d", cal.tokens()) + " calibration tokens" : "the Frobenius norm of each head's rows of the output projection (no calibration)";
+            importance = !usedCalibration ? "the Frobenius norm of each head's rows of the output projection (no calibration)"
+                    : (usedGram ? "the energy of each head's output (||X_h W_h||^2 through the output projection) over "
+                    : "the diagonal part of each head's output energy (sum_j ||X_j||^2 ||W_j||^2; no X^T X collected) over ")
+                    + String.format(Locale.ROOT, "%,d", cal.tokens()) + " calibration tokens";
         } else {
             importance = usedCalibration ? "||X_j|| x ||W_down[:, j]|| over " + String.format(Locale.ROOT, "%,d", cal.tokens())
                     + " calibration tokens" : "||W_up[j, :]|| x ||W_down[:, j]|| (no calibration)";

@@ -258,7 +258,9 @@ final class PruneCommand {
             }
             for (PruneResult.Removed x : r.removed()) {
                 StringBuilder sb = new StringBuilder();
-                for (int i = 0; i < x.indices().length; i++) sb.append(i > 0 ? " " : "").append(x.indices()[i]);
+                int shown = Math.min(x.indices().length, 32);
+                for (int i = 0; i < shown; i++) sb.append(i > 0 ? " " : "").append(x.indices()[i]);
+                if (shown < x.indices().length) sb.append(" ... (").append(x.indices().length - shown).append(" more; all in --mask-out)");
                 o.printf(Locale.ROOT, "  removed %d of %d %ss of %s: %s%n", x.indices().length, x.total(), x.unit(), x.block(), sb);
             }
             if (!r.importance().isEmpty()) o.println("importance " + r.importance());
