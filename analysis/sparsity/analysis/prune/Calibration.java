@@ -177,6 +177,14 @@ public final class Calibration {
         return out;
     }
 
+    /** {@link #collect(ModelProto, Path, List, String, boolean, Backend, ProgressListener)} on the fastest CPU backend. */
+    public static Calibration collect(ModelProto model, Path modelFile, List<InputBatch> batches, String description, boolean gram,
+                                      ProgressListener progress) throws CalibrationException, InterruptedException {
+        try (Backend be = sparsity.kernels.Backends.cpu()) {
+            return collect(model, modelFile, batches, description, gram, be, progress);
+        }
+    }
+
     /**
      * Runs the model over the calibration batches and accumulates the statistics of every
      * supported prunable weight's input.
