@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -22,7 +19,6 @@ import sparsity.analysis.capture.CaptureException;
 import sparsity.analysis.capture.InputBatch;
 import sparsity.analysis.capture.InputSources;
 import sparsity.analysis.graph.ModelSessions;
-import sparsity.analysis.input.TextInputs;
 import sparsity.analysis.input.Tokenizer;
 import sparsity.analysis.input.Tokenizers;
 import sparsity.analysis.onnx.ModelLoadException;
@@ -41,6 +37,7 @@ import sparsity.analysis.prune.PrunedModels;
 import sparsity.analysis.prune.Pruning;
 import sparsity.analysis.samples.SampleModels;
 import sparsity.app.AppInfo;
+import sparsity.app.prune.PruneWork;
 import sparsity.kernels.Backend;
 import sparsity.kernels.Backends;
 
@@ -199,49 +196,12 @@ final class PruneCommand {
 
         /** The bundled sample's own data, when the model is a bundled sample. */
         private static Optional<InputSources.Source> sampleData(Path file) throws IOException {
-            Path f = file.toAbsolutePath().normalize();
-            for (SampleModels.Sample s : SampleModels.all()) {
-                Path p;
-                try {
-                    p = SampleModels.path(s).toAbsolutePath().normalize();
-                } catch (IOException e) {
-                    continue;
-                }
-                if (!p.equals(f)) continue;
-                if (s == SampleModels.MNIST_MLP) return Optional.of(new InputSources.Tensors(SampleModels.dataFile("mnist-test-images.npy")));
-                if (s == SampleModels.TINY_TRANSFORMER) return Optional.of(new InputSources.Tensors(SampleModels.dataFile("tiny-transformer-eval.npy")));
-                if (s == SampleModels.MINILM) {
-                    Path corpus = SampleModels.corpus();
-                    return Optional.of(new InputSources.Texts(TextInputs.readFile(corpus), "sample-models/corpus/sentences.txt"));
-                }
-            }
-            return Optional.empty();
+            return PruneWork.sampleData(file);
         }
 
         /** The first {@code limit} examples of the batches (the last batch cut if need be). */
         static List<InputBatch> first(List<InputBatch> batches, int limit) {
-            List<InputBatch> out = new ArrayList<>();
-            int n = 0;
-            for (InputBatch b : batches) {
-                if (n >= limit) break;
-                int take = Math.min(b.size(), limit - n);
-                out.add(take == b.size() ? b : head(b, take));
-                n += take;
-            }
-            return out;
-        }
-
-        private static InputBatch head(InputBatch b, int n) {
-            Map<String, long[][]> longs = new LinkedHashMap<>();
-            b.longInputs().forEach((k, v) -> longs.put(k, Arrays.copyOf(v, n)));
-            Map<String, InputBatch.FloatInput> floats = new LinkedHashMap<>();
-            b.floatInputs().forEach((k, v) -> {
-                long[] shape = v.shape().clone();
-                int per = (int) (v.data().length / shape[0]);
-                shape[0] = n;
-                floats.put(k, new InputBatch.FloatInput(Arrays.copyOf(v.data(), n * per), shape));
-            });
-            return new InputBatch(longs, floats, b.idsInput(), b.maskInput(), b.names().subList(0, n), b.tokenTexts().subList(0, n));
+            return PruneWork.first(batches, limit);
         }
 
         private static void report(PrintWriter o, PruneResult r) {

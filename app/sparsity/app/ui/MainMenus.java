@@ -18,7 +18,7 @@ final class MainMenus {
     }
 
     static MenuBar build(MainWindow w) {
-        MenuBar bar = new MenuBar(fileMenu(w), viewMenu(w), captureMenu(w), autoencoderMenu(w), helpMenu(w));
+        MenuBar bar = new MenuBar(fileMenu(w), viewMenu(w), captureMenu(w), autoencoderMenu(w), pruneMenu(w), helpMenu(w));
         bar.setId("menuBar");
         return bar;
     }
@@ -120,6 +120,15 @@ final class MainMenus {
         MenuItem compare = item("Compare runs", "compareRunsItem", null);
         compare.setOnAction(e -> w.autoencoders().showRuns());
         menu.getItems().addAll(train, compare);
+        return menu;
+    }
+
+    private static Menu pruneMenu(MainWindow w) {
+        Menu menu = new Menu("_Prune");
+        menu.setId("pruneMenu");
+        MenuItem prune = item("Prune the model in front...", "pruneItem", null);
+        prune.setOnAction(e -> w.pruning().openDialogForActive());
+        menu.getItems().addAll(prune);
         return menu;
     }
 

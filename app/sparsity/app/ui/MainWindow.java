@@ -55,6 +55,7 @@ public final class MainWindow implements ModelLoader.Host {
     private final ReportExporter reports;
     private final CaptureController captures;
     private final SaeController autoencoders;
+    private final PruneController pruning;
     private final List<Consumer<OpenModel>> openListeners = new ArrayList<>();
     private final List<Consumer<String>> errorListeners = new ArrayList<>();
     private final SplitPane split;
@@ -72,6 +73,7 @@ public final class MainWindow implements ModelLoader.Host {
         this.reports = new ReportExporter(this);
         this.captures = new CaptureController(this);
         this.autoencoders = new SaeController(this);
+        this.pruning = new PruneController(this);
         jobs.setStatusSink(this::status);
         jobs.setFailureHandler((job, error) -> error(JobManager.describe(error)));
         ExportActions.setOnExported(path -> status("Exported " + path.toAbsolutePath()));
@@ -282,6 +284,10 @@ public final class MainWindow implements ModelLoader.Host {
 
     WorkspaceSidebar sidebar() {
         return sidebar;
+    }
+
+    PruneController pruning() {
+        return pruning;
     }
 
     SaeController autoencoders() {

@@ -95,6 +95,7 @@ final class WorkspaceController {
         others.addAll(window.captures().artifacts(folder));
         missing.addAll(window.captures().missingIds());
         others.addAll(window.autoencoders().artifacts(folder));
+        others.addAll(window.pruning().artifacts(folder));
         missing.addAll(window.autoencoders().missingIds());
         return new WorkspaceSnapshot(dir, models, activeKey, others, missing);
     }
@@ -163,6 +164,7 @@ final class WorkspaceController {
         window.tabs().closeAll();
         window.captures().clear();
         window.autoencoders().clear();
+        window.pruning().clear();
         window.sidebar().clear();
         modelArtifacts.clear();
         otherArtifacts.clear();
