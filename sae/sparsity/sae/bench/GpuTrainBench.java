@@ -2,7 +2,7 @@ package sparsity.sae.bench;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +63,7 @@ public final class GpuTrainBench {
      * @param peer   the PyTorch script (null or missing: ours only)
      * @param python the Python to run it with
      */
-    public static void run(PrintStream out, List<Shape> shapes, List<String> precisions, int steps, Path peer, String python)
+    public static void run(PrintWriter out, List<Shape> shapes, List<String> precisions, int steps, Path peer, String python)
             throws Exception {
         Cuda.Availability a = Cuda.probe();
         if (!a.available()) {
@@ -103,7 +103,7 @@ public final class GpuTrainBench {
     record Ours(double tokensPerSecond, double stepMs, double hostTokensPerSecond, double gemmTflops) {
     }
 
-    private static Ours ours(PrintStream out, Shape s, boolean tf32, int steps) {
+    private static Ours ours(PrintWriter out, Shape s, boolean tf32, int steps) {
         int d = s.d(), n = s.n(), b = s.batch();
         TopKAutoencoder.Config cfg = new TopKAutoencoder.Config(s.k(), Math.max(1, d / 2), 1.0 / 32, 10_000, 1e-3);
         List<DeviceBuffer> resident = new ArrayList<>();
@@ -148,6 +148,7 @@ public final class GpuTrainBench {
                             + "(%.1f TFLOP/s, %.0f%% of the step); last step FVU %.4f, L0 %.1f, dead %d, aux %.4g%n",
                     s, tf32 ? "tf32" : "fp32", 1e3 * sec / steps, tps, hostTps, gemmMs, tflops, 100 * gemmMs / (1e3 * sec / steps),
                     last.fvu(), last.l0(), last.dead(), last.auxLoss());
+            out.flush();
             return new Ours(tps, 1e3 * sec / steps, hostTps, tflops);
         } finally {
             for (DeviceBuffer buf : resident) buf.close();
@@ -161,7 +162,7 @@ public final class GpuTrainBench {
 
     private static final Pattern TPS = Pattern.compile("step ([0-9.]+) ms, ([0-9,]+) tokens/s; encoder GEMM ([0-9.]+) ms \\(([0-9.]+) TFLOP/s\\)");
 
-    private static Peer peer(PrintStream out, String python, Path script, Shape s, String prec, int steps) throws Exception {
+    private static Peer peer(PrintWriter out, String python, Path script, Shape s, String prec, int steps) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "" + s.d(), "" + s.n(), "" + s.k(), "" + s.batch(), prec,
                 "" + steps).redirectErrorStream(true);
         Process p = pb.start();
@@ -205,6 +206,8 @@ public final class GpuTrainBench {
         Path peer = args.length > 1 ? Path.of(args[1]) : Path.of("../shared/peer/gpu/torch_topk_sae.py");
         List<Shape> shapes = args.length > 2 ? java.util.Arrays.stream(args[2].split(";")).map(Shape::parse).toList()
                 : List.of(new Shape(768, 24576, 32, 4096), new Shape(768, 98304, 32, 4096));
-        run(System.out, shapes, List.of("fp32", "tf32"), steps, peer, "python3");
+        PrintWriter out = new PrintWriter(System.out, true);
+        run(out, shapes, List.of("fp32", "tf32"), steps, peer, "python3");
+        out.flush();
     }
 }
