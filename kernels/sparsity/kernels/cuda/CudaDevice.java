@@ -312,7 +312,7 @@ public final class CudaDevice {
         StringBuilder src = new StringBuilder(resource("common.cuh"));
         for (String f : files) src.append("\n// ---- ").append(f).append('\n').append(resource(f));
         List<String> opts = new ArrayList<>();
-        opts.add("--gpu-arch=sm_" + ccMajor + ccMinor);
+        opts.add("--gpu-architecture=sm_" + ccMajor + ccMinor);
         opts.add("-std=c++17");
         opts.add("-default-device");
         for (Map.Entry<String, String> e : sorted.entrySet()) opts.add("-D" + e.getKey() + "=" + e.getValue());

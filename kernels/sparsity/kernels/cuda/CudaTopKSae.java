@@ -120,6 +120,13 @@ public final class CudaTopKSae implements AutoCloseable {
     private final java.util.Map<Long, Long> registered = new java.util.HashMap<>();
     private Batch batch;
     private Batch pending;
+    private static final String[] PHASES = {"copy of the batch to the GPU", "center, column sums", "encoder product",
+            "top-k", "decode, residual, latent gradients", "dead latents", "AuxK", "pairs by latent, b_enc gradient",
+            "b_pre gradient", "Adam, projection, renorm (per latent)"};
+    private CudaDevice.Event[] marks;
+    private double[] phaseMs;
+    private int profiledSteps;
+    private Boolean hostRegistered;
 
     public CudaTopKSae(Config cfg) {
         this.dev = CudaDevice.get();
@@ -200,6 +207,38 @@ public final class CudaTopKSae implements AutoCloseable {
 
     public CudaDevice device() {
         return dev;
+    }
+
+    /**
+     * Times each phase of the step with events from now on (each step then waits for its update
+     * phase too); {@link #profile()} reports the means.
+     */
+    public void startProfiling() {
+        if (marks == null) {
+            marks = new CudaDevice.Event[PHASES.length + 1];
+            for (int i = 0; i < marks.length; i++) marks[i] = dev.event(true);
+        }
+        phaseMs = new double[PHASES.length];
+        profiledSteps = 0;
+    }
+
+    /** Mean milliseconds per phase since {@link #startProfiling()}, one line each; "" when not profiling. */
+    public String profile() {
+        if (phaseMs == null || profiledSteps == 0) return "";
+        StringBuilder sb = new StringBuilder();
+        double total = 0;
+        for (double v : phaseMs) total += v;
+        for (int i = 0; i < PHASES.length; i++) {
+            sb.append(String.format(java.util.Locale.ROOT, "  %-42s %8.3f ms %5.1f%%%n", PHASES[i], phaseMs[i] / profiledSteps,
+                    100 * phaseMs[i] / total));
+        }
+        sb.append(String.format(java.util.Locale.ROOT, "  %-42s %8.3f ms (GPU time of %d profiled steps; host batch page-locked: %s)%n",
+                "total", total / profiledSteps, profiledSteps, hostRegistered));
+        return sb.toString();
+    }
+
+    private void mark(int i) {
+        if (phaseMs != null) stream.record(marks[i]);
     }
 
     /** Work buffers of one batch size. */
@@ -391,9 +430,17 @@ public final class CudaTopKSae implements AutoCloseable {
         float b1 = 0.9f, b2 = 0.999f, eps = 6.25e-10f;
         float c1 = (float) (1 - Math.pow(b1, adamStep));
         float c2 = (float) (1 - Math.pow(b2, adamStep));
+        if (phaseMs != null) stream.record(marks[0]);
         dev.launch(kAdam, grid(d, 256), 1, 256, 1, 0, stream, bPre, gBPre, mBPre, vBPre, (long) d, lr, b1, b2, eps, c1, c2);
         dev.launch(kLatentUpdate, n, 1, dt, 1, 0, stream, start, b.erow, b.ez, b.egz, b.gx, b.gaux, b.xc, wEnc, mWEnc, vWEnc,
                 wDec, mWDec, vWDec, bEnc, mBEnc, vBEnc, gBEnc, lr, b1, b2, eps, c1, c2);
+        if (phaseMs != null) {
+            stream.record(marks[PHASES.length]);
+            marks[PHASES.length].synchronize();
+            phaseMs[PHASES.length - 1] += marks[PHASES.length].millisSince(marks[0]);
+            for (int i = 1; i < PHASES.length - 1; i++) phaseMs[i] += marks[i + 1].millisSince(marks[i]);
+            profiledSteps++;
+        }
     }
 
     /** Waits for the work queued on the device (e.g. the last {@link #update}). */
@@ -418,6 +465,8 @@ public final class CudaTopKSae implements AutoCloseable {
             reg = ok ? seg.byteSize() : -1L;
             registered.put(seg.address(), reg);
         }
+        hostRegistered = reg != null && reg >= bytes;
+        if (phaseMs != null) copyStream.record(marks[0]);
         if (reg != null && reg >= bytes) {
             copyStream.uploadAsync(dst.ptr(), seg, bytes);
             copyStream.record(copied);
@@ -426,6 +475,11 @@ public final class CudaTopKSae implements AutoCloseable {
         } else {
             stream.synchronize();
             dev.upload(dst.ptr(), seg, bytes);
+        }
+        if (phaseMs != null) {
+            copyStream.record(marks[1]);
+            marks[1].synchronize();
+            phaseMs[0] += marks[1].millisSince(marks[0]);
         }
     }
 
@@ -438,12 +492,16 @@ public final class CudaTopKSae implements AutoCloseable {
         stream.fill32(colsums.ptr(), 0, 2L * 4 * d);
         stream.fill32(cnt.ptr(), 0, n);
         stream.fill32(gBEnc.ptr(), 0, n);
+        mark(1);
         // 1. center, encoder product
         dev.launch(kPrep, grid(rd, 256), 1, 256, 1, 0, stream, x, bPre, b.xc, rd);
         dev.launch(kColsum, (d + 31) / 32, colGrid, 32, 8, 0, stream, x, rows, d, colsums.ptr(), 0L);
+        mark(2);
         blas.gemm(false, true, rows, n, d, 1f, b.xc.ptr(), d, wEnc.ptr(), d, 0f, b.h.ptr(), n);
+        mark(3);
         // 2. top-k of h + b_enc
         dev.launch(kTopk, rows, 1, TOPK_THREADS, 1, 0, stream, b.h, (long) n, bEnc, 0L, 0L, n, k, k, b.vals, b.idx, 0L);
+        mark(4);
         // 3. decode, residual, gradients at the kept latents
         float gscale = (float) (2 * mseScale / ((double) rows * d));
         dev.launch(kDecodeRes, rows, 1, dt, 1, 0, stream, x, wDec, bPre, b.vals, b.idx, b.gx, auxWanted ? b.resid.ptr() : 0L,
@@ -452,10 +510,12 @@ public final class CudaTopKSae implements AutoCloseable {
         if (auxWanted) {
             dev.launch(kColsum, (d + 31) / 32, colGrid, 32, 8, 0, stream, b.resid, rows, d, colsums.ptr() + 8L * d, 0L);
         }
+        mark(5);
         // 4. dead latents, AuxK
         dev.launch(kDead, 1, 1, 1024, 1, 0, stream, fired, firedOut, since, n, rows, cfg.deadWindow(), deadList, istats);
         dev.launch(kFinalize, 1, 1, 256, 1, 0, stream, colsums.ptr(), colsums.ptr() + 8L * d, stats, istats, rows,
                 (float) cfg.auxAlpha(), auxWanted ? 1 : 0, auxScale);
+        mark(6);
         long guard = istats + 8;
         if (auxWanted) {
             dev.launch(kTopk, rows, 1, TOPK_THREADS, 1, 0, stream, b.h, (long) n, bEnc, deadList, istats + 4, 0, kw, kw,
@@ -464,6 +524,7 @@ public final class CudaTopKSae implements AutoCloseable {
                     stats, istats);
             dev.launch(kColsum, (d + 31) / 32, colGrid, 32, 8, 0, stream, b.gaux, rows, d, colsums.ptr() + 8L * 3 * d, guard);
         }
+        mark(7);
         // 5. pairs by latent (counting sort), the b_enc gradient
         long nMain = (long) rows * k;
         long nAux = auxWanted ? (long) rows * kw : 0;
@@ -473,9 +534,11 @@ public final class CudaTopKSae implements AutoCloseable {
         dev.launch(kScan, 1, 1, 1024, 1, 0, stream, cnt, n, start, cursor);
         dev.launch(kPairs, pg, 1, 256, 1, 0, stream, 1, b.vals, b.idx, b.gz, nMain, b.avals, b.aidx, b.gzaux, nAux, kw, istats,
                 cnt, gBEnc, cursor, b.erow, b.ez, b.egz);
+        mark(8);
         // 6. b_pre: column sums of both output gradients, minus W_enc^T g_benc (before W_enc moves)
         dev.launch(kBpreGrad, 1, 1, 256, 1, 0, stream, colsums.ptr() + 8L * 2 * d, colsums.ptr() + 8L * 3 * d, gBPre);
         blas.subtractTransposedProduct(wEnc.ptr(), n, d, gBEnc.ptr(), gBPre.ptr());
+        mark(9);
         // 7. the sums back to the host
         stream.downloadAsync(hostStats, stats, 8L * 8 + 4L * 8);
         if (firedCounts != null) stream.downloadAsync(hostFired, firedOut.ptr(), 4L * n);
@@ -581,6 +644,7 @@ public final class CudaTopKSae implements AutoCloseable {
         if (hostFired != null) dev.freePinned(hostFired);
         if (blas != null) blas.close();
         if (copied != null) copied.close();
+        if (marks != null) for (CudaDevice.Event e : marks) e.close();
         if (copyStream != null) copyStream.close();
         if (stream != null) stream.close();
     }

@@ -142,12 +142,21 @@ public final class GpuTrainBench {
             for (int i = 0; i < hostSteps; i++) sae.trainStep(host, lr);
             sae.deviceTrainer().synchronize();
             double hostTps = (double) b * hostSteps / ((System.nanoTime() - t1) / 1e9);
+            // where the time goes (events between phases; each profiled step also waits for its update)
+            sae.deviceTrainer().startProfiling();
+            for (int i = 0; i < 10; i++) sae.trainStepOnDevice(resident.get(i % batches).ptr(), b, lr);
+            String resProfile = sae.deviceTrainer().profile();
+            sae.deviceTrainer().startProfiling();
+            for (int i = 0; i < 5; i++) sae.trainStep(host, lr);
+            String hostProfile = sae.deviceTrainer().profile();
             double gemmMs = sae.deviceTrainer().timeEncoderProduct(b, 20);
             double tflops = 2.0 * b * d * n / (gemmMs * 1e-3) / 1e12;
             out.printf(Locale.ROOT, "ours  %s %s: step %.3f ms, %,.0f tokens/s (from host memory %,.0f); encoder product %.3f ms "
                             + "(%.1f TFLOP/s, %.0f%% of the step); last step FVU %.4f, L0 %.1f, dead %d, aux %.4g%n",
                     s, tf32 ? "tf32" : "fp32", 1e3 * sec / steps, tps, hostTps, gemmMs, tflops, 100 * gemmMs / (1e3 * sec / steps),
                     last.fvu(), last.l0(), last.dead(), last.auxLoss());
+            out.print("  GPU time per phase, data on the GPU:\n" + resProfile);
+            out.print("  GPU time per phase, batches from host memory:\n" + hostProfile);
             out.flush();
             return new Ours(tps, 1e3 * sec / steps, hostTps, tflops);
         } finally {

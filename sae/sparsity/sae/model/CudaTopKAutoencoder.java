@@ -20,6 +20,7 @@ public final class CudaTopKAutoencoder extends SparseAutoencoder implements Devi
     private final int[] fired;
     private boolean deviceStale = true;
     private boolean hostStale;
+    private int recordRows;
 
     public CudaTopKAutoencoder(CudaBackend backend, int d, int n, TopKAutoencoder.Config cfg, long seed) {
         super(backend, d, n, cfg.deadWindow(), seed);
@@ -101,9 +102,9 @@ public final class CudaTopKAutoencoder extends SparseAutoencoder implements Devi
         return stats(s, rows);
     }
 
-    /** The statistics of a step from its sums, and the host's dead-latent counts updated. */
+    /** The statistics of a step from its sums (the host's dead-latent counts follow in {@link #applyAdam}). */
     StepStats stats(CudaTopKSae.StepSums s, int rows) {
-        dead.record(rows, fired);
+        recordRows = rows;
         double nmse = mseScale * s.sse() / ((double) rows * d);
         double aux = s.auxUsed() ? cfg.auxAlpha() * (s.auxSse() / ((double) rows * d)) / s.auxVar() : 0;
         return new StepStats(nmse + aux, nmse, s.fvu(), (double) s.active() / rows, aux, s.dead());
@@ -114,6 +115,8 @@ public final class CudaTopKAutoencoder extends SparseAutoencoder implements Devi
         step++;
         gpu.update(lr, step);
         hostStale = true;
+        // while the device runs the update: the host's copy of the dead-latent counts
+        dead.record(recordRows, fired);
     }
 
     /**
