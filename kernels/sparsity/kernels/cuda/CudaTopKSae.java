@@ -90,7 +90,6 @@ public final class CudaTopKSae implements AutoCloseable {
     }
 
     static final int TOPK_CAP = 2048;
-    private static final int TOPK_THREADS = 512;
 
     private final CudaDevice dev;
     private final Config cfg;
@@ -99,6 +98,8 @@ public final class CudaTopKSae implements AutoCloseable {
     private final int k;
     private final int kw;
     private final int dt;
+    private final int dt4;
+    private final int topkThreads;
     private final CudaDevice.Module mod;
     private final CudaDevice.Kernel kPrep, kTopk, kDecodeRes, kDead, kFinalize, kAuxDecode, kPairs, kScan, kBpreGrad,
             kLatentUpdate, kDecode, kColsum, kAdam;
@@ -138,8 +139,24 @@ public final class CudaTopKSae implements AutoCloseable {
         int t = Math.min(256, (d + 31) / 32 * 32);
         this.dt = Math.max(64, t);
         int ept = (d + dt - 1) / dt;
-        mod = dev.module(List.of("topk.cu", "ops.cu", "topk_sae.cu"), Map.of("D", "" + d, "DT", "" + dt, "EPT", "" + ept,
-                "K", "" + k, "TK_THREADS", "" + TOPK_THREADS, "TK_CAP", "" + TOPK_CAP));
+        // top-k: a row's keys kept in registers when they fit (up to 32 a thread at 512 threads, 24 at 1024)
+        int tkCache;
+        if (n <= 512 * 32) {
+            topkThreads = 512;
+            tkCache = (n + 511) / 512;
+        } else if (n <= 1024 * 24) {
+            topkThreads = 1024;
+            tkCache = (n + 1023) / 1024;
+        } else {
+            topkThreads = 512;
+            tkCache = 0;
+        }
+        dt4 = d % 4 == 0 ? Math.min(256, (d / 4 + 31) / 32 * 32) : 0;
+        Map<String, String> defs = new java.util.HashMap<>(Map.of("D", "" + d, "DT", "" + dt, "EPT", "" + ept, "K", "" + k,
+                "TK_THREADS", "" + topkThreads, "TK_CAP", "" + TOPK_CAP));
+        if (tkCache > 0) defs.put("TK_CACHE", "" + tkCache);
+        if (dt4 > 0) defs.put("DT4", "" + dt4);
+        mod = dev.module(List.of("topk.cu", "ops.cu", "topk_sae.cu"), defs);
         kPrep = mod.kernel("sae_prep");
         kTopk = mod.kernel("topk_rows");
         kDecodeRes = mod.kernel("sae_decode_residual");
@@ -149,7 +166,7 @@ public final class CudaTopKSae implements AutoCloseable {
         kPairs = mod.kernel("sae_pairs");
         kScan = mod.kernel("scan_counts");
         kBpreGrad = mod.kernel("sae_bpre_grad");
-        kLatentUpdate = mod.kernel("sae_latent_update");
+        kLatentUpdate = mod.kernel(dt4 > 0 ? "sae_latent_update4" : "sae_latent_update");
         kDecode = mod.kernel("sae_decode");
         kColsum = mod.kernel("colsum_f64");
         kAdam = mod.kernel("adam_vec");
@@ -432,7 +449,7 @@ public final class CudaTopKSae implements AutoCloseable {
         float c2 = (float) (1 - Math.pow(b2, adamStep));
         if (phaseMs != null) stream.record(marks[0]);
         dev.launch(kAdam, grid(d, 256), 1, 256, 1, 0, stream, bPre, gBPre, mBPre, vBPre, (long) d, lr, b1, b2, eps, c1, c2);
-        dev.launch(kLatentUpdate, n, 1, dt, 1, 0, stream, start, b.erow, b.ez, b.egz, b.gx, b.gaux, b.xc, wEnc, mWEnc, vWEnc,
+        dev.launch(kLatentUpdate, n, 1, dt4 > 0 ? dt4 : dt, 1, 0, stream, start, b.erow, b.ez, b.egz, b.gx, b.gaux, b.xc, wEnc, mWEnc, vWEnc,
                 wDec, mWDec, vWDec, bEnc, mBEnc, vBEnc, gBEnc, lr, b1, b2, eps, c1, c2);
         if (phaseMs != null) {
             stream.record(marks[PHASES.length]);
@@ -500,7 +517,7 @@ public final class CudaTopKSae implements AutoCloseable {
         blas.gemm(false, true, rows, n, d, 1f, b.xc.ptr(), d, wEnc.ptr(), d, 0f, b.h.ptr(), n);
         mark(3);
         // 2. top-k of h + b_enc
-        dev.launch(kTopk, rows, 1, TOPK_THREADS, 1, 0, stream, b.h, (long) n, bEnc, 0L, 0L, n, k, k, b.vals, b.idx, 0L);
+        dev.launch(kTopk, rows, 1, topkThreads, 1, 0, stream, b.h, (long) n, bEnc, 0L, 0L, n, k, k, b.vals, b.idx, 0L);
         mark(4);
         // 3. decode, residual, gradients at the kept latents
         float gscale = (float) (2 * mseScale / ((double) rows * d));
@@ -518,7 +535,7 @@ public final class CudaTopKSae implements AutoCloseable {
         mark(6);
         long guard = istats + 8;
         if (auxWanted) {
-            dev.launch(kTopk, rows, 1, TOPK_THREADS, 1, 0, stream, b.h, (long) n, bEnc, deadList, istats + 4, 0, kw, kw,
+            dev.launch(kTopk, rows, 1, topkThreads, 1, 0, stream, b.h, (long) n, bEnc, deadList, istats + 4, 0, kw, kw,
                     b.avals, b.aidx, guard);
             dev.launch(kAuxDecode, rows, 1, dt, 1, 0, stream, b.resid, wDec, b.avals, b.aidx, kw, b.gaux, b.gzaux, auxScale,
                     stats, istats);
@@ -575,7 +592,7 @@ public final class CudaTopKSae implements AutoCloseable {
         put(b.x, x, dev);
         dev.launch(kPrep, grid(rd, 256), 1, 256, 1, 0, stream, b.x, bPre, b.xc, rd);
         blas.gemm(false, true, rows, n, d, 1f, b.xc.ptr(), d, wEnc.ptr(), d, 0f, b.h.ptr(), n);
-        dev.launch(kTopk, rows, 1, TOPK_THREADS, 1, 0, stream, b.h, (long) n, bEnc, 0L, 0L, n, k, k, b.vals, b.idx, 0L);
+        dev.launch(kTopk, rows, 1, topkThreads, 1, 0, stream, b.h, (long) n, bEnc, 0L, 0L, n, k, k, b.vals, b.idx, 0L);
         dev.launch(kDecode, rows, 1, dt, 1, 0, stream, wDec, bPre, b.vals, b.idx, b.z, b.out);
         stream.synchronize();
         if (out != null) take(out, b.out, dev);

@@ -25,6 +25,48 @@ __device__ void bitonicDesc(u64* a, int n) {
     __syncthreads();
 }
 
+
+// Sorts one value per lane of a warp, descending (lane 0 the largest).
+__device__ __forceinline__ u32 warpSortDesc(u32 v) {
+    const int lane = threadIdx.x & 31;
+    for (int size = 2; size <= 32; size <<= 1) {
+        for (int stride = size >> 1; stride > 0; stride >>= 1) {
+            u32 o = __shfl_xor_sync(0xffffffffu, v, stride);
+            bool desc = (lane & size) == 0, lower = (lane & stride) == 0;
+            v = (lower == desc) ? max(v, o) : min(v, o);
+        }
+    }
+    return v;
+}
+
+// v (sorted descending across the warp) merged with another descending list o given reversed
+// (lane l holds its (31 - l)-th): the 32 largest of both, descending.
+__device__ __forceinline__ u32 warpMergeTop(u32 v, u32 oReversed) {
+    const int lane = threadIdx.x & 31;
+    v = max(v, oReversed);
+    for (int stride = 16; stride > 0; stride >>= 1) {
+        u32 o = __shfl_xor_sync(0xffffffffu, v, stride);
+        v = (lane & stride) == 0 ? max(v, o) : min(v, o);
+    }
+    return v;
+}
+
+// The kk-th largest (kk <= 32) of one value per thread of the block; every thread gets it.
+__device__ u32 blockKthLargest32(u32 v, int kk, u32 (*lists)[32]) {
+    const int lane = threadIdx.x & 31, w = threadIdx.x >> 5, nw = blockDim.x >> 5;
+    v = warpSortDesc(v);
+    lists[w][lane] = v;
+    for (int step = 1; step < nw; step <<= 1) {
+        __syncthreads();
+        if ((w % (2 * step)) == 0 && w + step < nw) {
+            v = warpMergeTop(v, lists[w + step][31 - lane]);
+            lists[w][lane] = v;
+        }
+    }
+    __syncthreads();
+    return lists[0][kk - 1];
+}
+
 __device__ __forceinline__ u32 tkKey(const float* __restrict__ xr, const float* __restrict__ bias,
                                      const int* __restrict__ cols, int t, int* colOut) {
     int c = cols ? cols[t] : t;
@@ -59,37 +101,86 @@ extern "C" __global__ void __launch_bounds__(TK_THREADS) topk_rows(
     int c;
     bool fast = kk <= TK_THREADS;
     if (fast) {
+        __shared__ u32 lists[TK_THREADS / 32][32];
+#ifdef TK_CACHE
+        const bool cached = m <= TK_THREADS * TK_CACHE;
+        u32 keys[TK_CACHE];
+#else
+        const bool cached = false;
+#endif
         // 1. each thread's largest key; the kk-th largest of those is a threshold with >= kk keys above
         u32 tm = 0;
-        for (int t = tid; t < m; t += blockDim.x) tm = max(tm, tkKey(xr, bias, cols, t, &c));
-        tmax[tid] = tm;
-        for (int size = 2; size <= TK_THREADS; size <<= 1) {
-            for (int stride = size >> 1; stride > 0; stride >>= 1) {
-                __syncthreads();
-                int j = tid ^ stride;
-                if (j > tid) {
-                    bool desc = (tid & size) == 0;
-                    u32 a = tmax[tid], b = tmax[j];
-                    if ((a < b) == desc) { tmax[tid] = b; tmax[j] = a; }
+        if (cached) {
+#ifdef TK_CACHE
+#pragma unroll
+            for (int i = 0; i < TK_CACHE; i++) {
+                int t = i * TK_THREADS + tid;
+                keys[i] = t < m ? tkKey(xr, bias, cols, t, &c) : 0u;
+                tm = max(tm, keys[i]);
+            }
+#endif
+        } else {
+            for (int t = tid; t < m; t += blockDim.x) tm = max(tm, tkKey(xr, bias, cols, t, &c));
+        }
+        u32 thr;
+        if (kk <= 32) {
+            thr = blockKthLargest32(tm, kk, lists);
+            if (tid == 0) cnt = 0;
+            __syncthreads();
+        } else {
+            tmax[tid] = tm;
+            for (int size = 2; size <= TK_THREADS; size <<= 1) {
+                for (int stride = size >> 1; stride > 0; stride >>= 1) {
+                    __syncthreads();
+                    int j = tid ^ stride;
+                    if (j > tid) {
+                        bool desc = (tid & size) == 0;
+                        u32 a = tmax[tid], b = tmax[j];
+                        if ((a < b) == desc) { tmax[tid] = b; tmax[j] = a; }
+                    }
                 }
             }
+            if (tid == 0) cnt = 0;
+            __syncthreads();
+            thr = tmax[kk - 1];
         }
-        if (tid == 0) cnt = 0;
-        __syncthreads();
-        u32 thr = tmax[kk - 1];
         // 2. gather every key >= thr
-        for (int base = 0; base < m; base += blockDim.x) {
-            int t = base + tid;
-            u32 key = 0;
-            if (t < m) key = tkKey(xr, bias, cols, t, &c);
-            bool take = t < m && key >= thr;
-            u32 b = __ballot_sync(0xffffffffu, take);
-            int off = 0;
-            if (lane == 0 && b) off = atomicAdd(&cnt, __popc(b));
-            off = __shfl_sync(0xffffffffu, off, 0);
-            if (take) {
-                int pos = off + __popc(b & ((1u << lane) - 1u));
-                if (pos < TK_CAP) cand[pos] = ((u64) key << 32) | (u64) (0xffffffffu - (u32) c);
+        if (cached) {
+#ifdef TK_CACHE
+#pragma unroll
+            for (int i = 0; i < TK_CACHE; i++) {
+                int t = i * TK_THREADS + tid;
+                u32 key = keys[i];
+                bool take = t < m && key >= thr;
+                u32 b = __ballot_sync(0xffffffffu, take);
+                if (b) {
+                    int off = 0;
+                    if (lane == 0) off = atomicAdd(&cnt, __popc(b));
+                    off = __shfl_sync(0xffffffffu, off, 0);
+                    if (take) {
+                        int pos = off + __popc(b & ((1u << lane) - 1u));
+                        int col = cols ? cols[t] : t;
+                        if (pos < TK_CAP) cand[pos] = ((u64) key << 32) | (u64) (0xffffffffu - (u32) col);
+                    }
+                }
+            }
+#endif
+        } else {
+            for (int base = 0; base < m; base += blockDim.x) {
+                int t = base + tid;
+                u32 key = 0;
+                if (t < m) key = tkKey(xr, bias, cols, t, &c);
+                bool take = t < m && key >= thr;
+                u32 b = __ballot_sync(0xffffffffu, take);
+                if (b) {
+                    int off = 0;
+                    if (lane == 0) off = atomicAdd(&cnt, __popc(b));
+                    off = __shfl_sync(0xffffffffu, off, 0);
+                    if (take) {
+                        int pos = off + __popc(b & ((1u << lane) - 1u));
+                        if (pos < TK_CAP) cand[pos] = ((u64) key << 32) | (u64) (0xffffffffu - (u32) c);
+                    }
+                }
             }
         }
         __syncthreads();

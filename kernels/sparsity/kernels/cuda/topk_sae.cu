@@ -337,3 +337,92 @@ extern "C" __global__ void __launch_bounds__(DT) sae_decode(const float* __restr
 #pragma unroll
     for (int e = 0; e < EPT; e++) { int c = tid + e * DT; if (c < D) out[r * D + c] = xh[e]; }
 }
+
+// sae_latent_update with float4 accesses (D a multiple of 4): DT4 threads, EPT4 float4 each.
+#if (D % 4) == 0
+#ifndef DT4
+#define DT4 ((((D / 4) + 31) / 32) * 32 > 256 ? 256 : (((D / 4) + 31) / 32) * 32)
+#endif
+#define D4 (D / 4)
+#define EPT4 ((D4 + DT4 - 1) / DT4)
+
+__device__ __forceinline__ float4 f4fma(float a, float4 x, float4 y) {
+    return make_float4(fmaf(a, x.x, y.x), fmaf(a, x.y, y.y), fmaf(a, x.z, y.z), fmaf(a, x.w, y.w));
+}
+
+__device__ __forceinline__ void adam4(float4* p, float4 g, float4* m, float4* v, float lr, float b1, float b2, float eps,
+        float c1, float c2) {
+    float4 mm = *m, vv = *v, pp = *p;
+    pp.x = adamOne(pp.x, g.x, &mm.x, &vv.x, lr, b1, b2, eps, c1, c2);
+    pp.y = adamOne(pp.y, g.y, &mm.y, &vv.y, lr, b1, b2, eps, c1, c2);
+    pp.z = adamOne(pp.z, g.z, &mm.z, &vv.z, lr, b1, b2, eps, c1, c2);
+    pp.w = adamOne(pp.w, g.w, &mm.w, &vv.w, lr, b1, b2, eps, c1, c2);
+    *m = mm;
+    *v = vv;
+    *p = pp;
+}
+
+extern "C" __global__ void __launch_bounds__(DT4) sae_latent_update4(
+        const int* __restrict__ start, const int* __restrict__ erow, const float* __restrict__ ez,
+        const float* __restrict__ egz, const float* __restrict__ gx, const float* __restrict__ gaux,
+        const float* __restrict__ xc,
+        float* __restrict__ wenc, float* __restrict__ menc, float* __restrict__ venc,
+        float* __restrict__ wdec, float* __restrict__ mdec, float* __restrict__ vdec,
+        float* __restrict__ benc, float* __restrict__ mbenc, float* __restrict__ vbenc, const float* __restrict__ gbenc,
+        float lr, float b1, float b2, float eps, float c1, float c2) {
+    __shared__ float sh[32];
+    const int tid = threadIdx.x;
+    const long long j = blockIdx.x;
+    float4 gd[EPT4], ge[EPT4];
+    const float4 zero4 = make_float4(0.f, 0.f, 0.f, 0.f);
+#pragma unroll
+    for (int e = 0; e < EPT4; e++) { gd[e] = zero4; ge[e] = zero4; }
+    int p0 = start[j], p1 = start[j + 1];
+    for (int p = p0; p < p1; p++) {
+        int row = erow[p];
+        float zc = ez[p], gc = egz[p];
+        const float4* src = (const float4*) ((row < 0 ? gaux : gx) + (long long) (row & 0x7fffffff) * D);
+        const float4* xr = (const float4*) (xc + (long long) (row & 0x7fffffff) * D);
+#pragma unroll
+        for (int e = 0; e < EPT4; e++) {
+            int c = tid + e * DT4;
+            if (c < D4) { gd[e] = f4fma(zc, src[c], gd[e]); ge[e] = f4fma(gc, xr[c], ge[e]); }
+        }
+    }
+    const long long o4 = j * D4;
+    float4* wd = (float4*) wdec + o4;
+    float4 w[EPT4];
+    float dot = 0.f;
+#pragma unroll
+    for (int e = 0; e < EPT4; e++) {
+        int c = tid + e * DT4;
+        w[e] = c < D4 ? wd[c] : zero4;
+        dot += gd[e].x * w[e].x + gd[e].y * w[e].y + gd[e].z * w[e].z + gd[e].w * w[e].w;
+    }
+    dot = blockSum(dot, sh);
+    float nrm = 0.f;
+#pragma unroll
+    for (int e = 0; e < EPT4; e++) {
+        int c = tid + e * DT4;
+        if (c < D4) {
+            float4 g = gd[e];
+            if (dot != 0.f) g = f4fma(-dot, w[e], g);
+            adam4(&w[e], g, (float4*) mdec + o4 + c, (float4*) vdec + o4 + c, lr, b1, b2, eps, c1, c2);
+            nrm += w[e].x * w[e].x + w[e].y * w[e].y + w[e].z * w[e].z + w[e].w * w[e].w;
+        }
+    }
+    nrm = blockSum(nrm, sh);
+    float inv = 1.f / fmaxf(sqrtf(nrm), 1e-30f);
+#pragma unroll
+    for (int e = 0; e < EPT4; e++) {
+        int c = tid + e * DT4;
+        if (c < D4) {
+            wd[c] = make_float4(w[e].x * inv, w[e].y * inv, w[e].z * inv, w[e].w * inv);
+            float4 we = ((float4*) wenc)[o4 + c];
+            adam4(&we, ge[e], (float4*) menc + o4 + c, (float4*) venc + o4 + c, lr, b1, b2, eps, c1, c2);
+            ((float4*) wenc)[o4 + c] = we;
+        }
+    }
+    if (tid == 0) benc[j] = adamOne(benc[j], gbenc[j], &mbenc[j], &vbenc[j], lr, b1, b2, eps, c1, c2);
+}
+#endif

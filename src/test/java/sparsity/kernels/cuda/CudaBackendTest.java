@@ -128,6 +128,75 @@ class CudaBackendTest {
         }
     }
 
+    /**
+     * The trainer's top-k: keys cached in registers (1024 threads x 24, 512 x 32), b_enc added,
+     * and over a list of columns (the dead latents), with padding when the list is shorter than k.
+     */
+    @Test
+    void cachedTopkWithBiasAndColumnListIsExact() {
+        CudaDevice dev = CudaDevice.get();
+        Random rnd = new Random(5);
+        int[][] configs = {{1024, 24, 24576}, {512, 32, 16384}, {512, 1, 300}};
+        for (int[] cfg : configs) {
+            int threads = cfg[0], n = cfg[2], rows = 9;
+            CudaDevice.Module m = dev.module(java.util.List.of("topk.cu", "ops.cu"), java.util.Map.of("TK_THREADS", "" + threads,
+                    "TK_CAP", "2048", "TK_CACHE", "" + cfg[1]));
+            try (MemoryScope s = MemoryScope.open(); CudaDevice.Stream st = dev.stream()) {
+                FloatMatrix x = random(s, rows, n, rnd);
+                for (int c = 0; c < n; c += 7) x.set(3, c, 0.5f); // ties
+                FloatMatrix bias = random(s, 1, n, rnd);
+                int[] list = java.util.stream.IntStream.range(0, n).filter(c -> c % 3 != 1).toArray();
+                for (int k : new int[] {1, 32, 384}) {
+                    for (int[] cols : new int[][] {null, list, java.util.Arrays.copyOf(list, Math.min(list.length, k / 2 + 1))}) {
+                        int m0 = cols == null ? n : cols.length;
+                        int kk = Math.min(k, m0);
+                        FloatMatrix g = s.floats(rows, m0);
+                        for (int r = 0; r < rows; r++) {
+                            for (int j = 0; j < m0; j++) {
+                                int c = cols == null ? j : cols[j];
+                                g.set(r, j, x.get(r, c) + bias.get(0, c));
+                            }
+                        }
+                        FloatMatrix v0 = s.floats(rows, kk);
+                        IntMatrix i0 = s.ints(rows, kk);
+                        REF.topkRows(g, v0, i0);
+                        try (DeviceBuffer dx = dev.alloc(4L * rows * n, "x"); DeviceBuffer db = dev.alloc(4L * n, "bias");
+                             DeviceBuffer dc = dev.alloc(4L * n, "cols"); DeviceBuffer dm = dev.alloc(4, "count");
+                             DeviceBuffer dv = dev.alloc(4L * rows * k, "vals"); DeviceBuffer di = dev.alloc(4L * rows * k, "idx")) {
+                            dev.upload(dx.ptr(), x.segment(), 4L * rows * n);
+                            dev.upload(db.ptr(), bias.segment(), 4L * n);
+                            if (cols != null) {
+                                IntMatrix cm = s.ints(1, cols.length, cols);
+                                dev.upload(dc.ptr(), cm.segment(), 4L * cols.length);
+                                dev.upload(dm.ptr(), s.ints(1, 1, cols.length).segment(), 4);
+                            }
+                            dev.launch(m.kernel("topk_rows"), rows, 1, threads, 1, 0, st, dx, (long) n, db,
+                                    cols == null ? 0L : dc.ptr(), cols == null ? 0L : dm.ptr(), n, k, k, dv, di, 0L);
+                            st.synchronize();
+                            FloatMatrix v1 = s.floats(rows, k);
+                            IntMatrix i1 = s.ints(rows, k);
+                            dev.download(v1.segment(), dv.ptr(), 4L * rows * k);
+                            dev.download(i1.segment(), di.ptr(), 4L * rows * k);
+                            String what = "cached top-k, " + threads + " threads, n " + n + ", k " + k + ", "
+                                    + (cols == null ? "all columns" : cols.length + " listed");
+                            for (int r = 0; r < rows; r++) {
+                                for (int j = 0; j < k; j++) {
+                                    if (j < kk) {
+                                        int want = cols == null ? i0.get(r, j) : cols[i0.get(r, j)];
+                                        assertEquals(want, i1.get(r, j), what + " row " + r + " slot " + j);
+                                        assertEquals(v0.get(r, j), v1.get(r, j), 0f, what);
+                                    } else {
+                                        assertEquals(-1, i1.get(r, j), what + " padding");
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void sparseProductsAgainstTheReference() {
         Random rnd = new Random(3);
