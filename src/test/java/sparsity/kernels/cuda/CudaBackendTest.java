@@ -6,6 +6,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sparsity.kernels.Adam;
 import sparsity.kernels.Backend;
@@ -32,9 +33,15 @@ class CudaBackendTest {
 
     @BeforeAll
     static void gpu() {
+        if (Cuda.available()) {
+            gpu = new CudaBackend(2);
+        }
+    }
+
+    @BeforeEach
+    void needsAGpu() {
         Cuda.Availability a = Cuda.probe();
-        Assumptions.assumeTrue(a.available(), () -> "no CUDA GPU here (" + a.reason() + "): GPU tests skipped");
-        gpu = new CudaBackend(2);
+        Assumptions.assumeTrue(a.available(), () -> "no CUDA GPU here (" + a.reason() + "): GPU test skipped");
     }
 
     @AfterAll

@@ -3,6 +3,7 @@ package sparsity.sae.model;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sparsity.kernels.Backend;
 import sparsity.kernels.FloatMatrix;
@@ -34,10 +35,16 @@ class CudaTopKTrainingTest {
 
     @BeforeAll
     static void backends() {
+        if (Cuda.available()) {
+            gpu = new CudaBackend(2);
+            cpu = new VectorBackend();
+        }
+    }
+
+    @BeforeEach
+    void needsAGpu() {
         Cuda.Availability a = Cuda.probe();
-        Assumptions.assumeTrue(a.available(), () -> "no CUDA GPU here (" + a.reason() + "): GPU tests skipped");
-        gpu = new CudaBackend(2);
-        cpu = new VectorBackend();
+        Assumptions.assumeTrue(a.available(), () -> "no CUDA GPU here (" + a.reason() + "): GPU test skipped");
     }
 
     @AfterAll
