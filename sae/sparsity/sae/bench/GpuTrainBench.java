@@ -3,6 +3,8 @@ package sparsity.sae.bench;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import sparsity.analysis.ProgressListener;
 import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.MemoryScope;
 import sparsity.kernels.cuda.Cuda;
@@ -23,6 +26,8 @@ import sparsity.kernels.cuda.DeviceBuffer;
 import sparsity.sae.model.CudaTopKAutoencoder;
 import sparsity.sae.model.StepStats;
 import sparsity.sae.model.TopKAutoencoder;
+import sparsity.sae.train.Batches;
+import sparsity.sae.train.Trainer;
 
 /**
  * {@code ./workbench bench gpu}: tokens/s of TopK autoencoder training (AuxK included) on the GPU
@@ -30,8 +35,9 @@ import sparsity.sae.model.TopKAutoencoder;
  * GPU in the same run, at fp32 and TF32, plus the encoder product's TFLOP/s and its share of the
  * GPU's peak. Like the peer: 16 batches of standard normal rows kept on the GPU, lr 4e-4, a latent
  * dead after 10,000 tokens without firing, k_aux = d / 2, 5 warm-up steps, then {@code steps}
- * timed steps (wall clock, every step's statistics read back). Also the same step fed from host
- * memory (each batch copied to the GPU).
+ * timed steps (wall clock, every step's statistics read back). Also the same training driven as
+ * {@code sae train} drives it: the Trainer's loop over shuffled rows in host memory, the next
+ * batch read on a second thread while a step runs, each batch copied to the GPU.
  */
 public final class GpuTrainBench {
 
@@ -94,7 +100,7 @@ public final class GpuTrainBench {
             }
         }
         out.println();
-        out.println("| d | n | k | batch | precision | ours tokens/s | ours ms/step | ours tokens/s, batches from host | "
+        out.println("| d | n | k | batch | precision | ours tokens/s | ours ms/step | ours tokens/s, Trainer loop over host rows | "
                 + "PyTorch tokens/s | ours / PyTorch | our encoder product TFLOP/s | PyTorch encoder TFLOP/s |");
         out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (String r : rows) out.println(r);
@@ -103,7 +109,7 @@ public final class GpuTrainBench {
     record Ours(double tokensPerSecond, double stepMs, double hostTokensPerSecond, double gemmTflops) {
     }
 
-    private static Ours ours(PrintWriter out, Shape s, boolean tf32, int steps) {
+    private static Ours ours(PrintWriter out, Shape s, boolean tf32, int steps) throws java.io.IOException {
         int d = s.d(), n = s.n(), b = s.batch();
         TopKAutoencoder.Config cfg = new TopKAutoencoder.Config(s.k(), Math.max(1, d / 2), 1.0 / 32, 10_000, 1e-3);
         List<DeviceBuffer> resident = new ArrayList<>();
@@ -134,12 +140,19 @@ public final class GpuTrainBench {
             sae.deviceTrainer().synchronize();
             double sec = (System.nanoTime() - t0) / 1e9;
             double tps = (double) b * steps / sec;
-            // fed from host memory: one host batch copied each step
-            int hostSteps = Math.max(5, steps / 2);
-            sae.trainStep(host, lr);
+            // as sae train runs it: the Trainer's loop over shuffled host rows (the next batch read on a
+            // second thread while a step runs), each batch copied to the GPU
+            float[] all = new float[batches * b * d];
+            SplittableRandom r2 = new SplittableRandom(2);
+            for (int i = 0; i < all.length; i++) all[i] = (float) gaussian(r2);
+            Batches rowsInMemory = new HostRows(all, d, 3);
+            int hostSteps = Math.max(5, steps);
+            Trainer.Settings once = new Trainer.Settings((sae.steps() + 3) * (long) b, b, lr, 0, 0, 0);
+            Trainer.train(sae, rowsInMemory, once, null, null, null, ProgressListener.NONE);
             sae.deviceTrainer().synchronize();
+            Trainer.Settings ts = new Trainer.Settings((sae.steps() + hostSteps) * (long) b, b, lr, 0, 0, 0);
             long t1 = System.nanoTime();
-            for (int i = 0; i < hostSteps; i++) sae.trainStep(host, lr);
+            Trainer.train(sae, rowsInMemory, ts, null, null, null, ProgressListener.NONE);
             sae.deviceTrainer().synchronize();
             double hostTps = (double) b * hostSteps / ((System.nanoTime() - t1) / 1e9);
             // where the time goes (events between phases; each profiled step also waits for its update)
@@ -147,20 +160,62 @@ public final class GpuTrainBench {
             for (int i = 0; i < 10; i++) sae.trainStepOnDevice(resident.get(i % batches).ptr(), b, lr);
             String resProfile = sae.deviceTrainer().profile();
             sae.deviceTrainer().startProfiling();
-            for (int i = 0; i < 5; i++) sae.trainStep(host, lr);
+            Trainer.train(sae, rowsInMemory, new Trainer.Settings((sae.steps() + 5) * (long) b, b, lr, 0, 0, 0), null, null, null,
+                    ProgressListener.NONE);
             String hostProfile = sae.deviceTrainer().profile();
             double gemmMs = sae.deviceTrainer().timeEncoderProduct(b, 20);
             double tflops = 2.0 * b * d * n / (gemmMs * 1e-3) / 1e12;
-            out.printf(Locale.ROOT, "ours  %s %s: step %.3f ms, %,.0f tokens/s (from host memory %,.0f); encoder product %.3f ms "
+            out.printf(Locale.ROOT, "ours  %s %s: step %.3f ms, %,.0f tokens/s (the Trainer's loop over host rows: %,.0f); encoder product %.3f ms "
                             + "(%.1f TFLOP/s, %.0f%% of the step); last step FVU %.4f, L0 %.1f, dead %d, aux %.4g%n",
                     s, tf32 ? "tf32" : "fp32", 1e3 * sec / steps, tps, hostTps, gemmMs, tflops, 100 * gemmMs / (1e3 * sec / steps),
                     last.fvu(), last.l0(), last.dead(), last.auxLoss());
             out.print("  GPU time per phase, data on the GPU:\n" + resProfile);
-            out.print("  GPU time per phase, batches from host memory:\n" + hostProfile);
+            out.print("  GPU time per phase, the Trainer's loop over host rows:\n" + hostProfile);
             out.flush();
             return new Ours(tps, 1e3 * sec / steps, hostTps, tflops);
         } finally {
             for (DeviceBuffer buf : resident) buf.close();
+        }
+    }
+
+    /** Rows in memory read as shuffled batches with bulk row copies (what a store reader costs). */
+    private static final class HostRows implements Batches {
+        private final float[] data;
+        private final int dim;
+        private final int rows;
+        private final int[] perm;
+
+        HostRows(float[] data, int dim, long seed) {
+            this.data = data;
+            this.dim = dim;
+            this.rows = data.length / dim;
+            perm = new int[rows];
+            SplittableRandom r = new SplittableRandom(seed);
+            for (int i = 0; i < rows; i++) perm[i] = i;
+            for (int i = rows - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                int t = perm[i];
+                perm[i] = perm[j];
+                perm[j] = t;
+            }
+        }
+
+        @Override
+        public int dim() {
+            return dim;
+        }
+
+        @Override
+        public long rows() {
+            return rows;
+        }
+
+        @Override
+        public void batch(long index, FloatMatrix into) {
+            for (int r = 0; r < into.rows(); r++) {
+                int src = perm[(int) ((index * into.rows() + r) % rows)];
+                MemorySegment.copy(data, src * dim, into.segment(), ValueLayout.JAVA_FLOAT, into.byteOffset(r, 0), dim);
+            }
         }
     }
 
