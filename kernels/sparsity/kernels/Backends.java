@@ -26,6 +26,11 @@ public final class Backends {
 
         /** A new backend using up to {@code threads} CPU threads. */
         Backend create(int threads);
+
+        /** Why {@link #available()} is false, in words for the user ("" when it is available). */
+        default String unavailableReason() {
+            return available() ? "" : "not available on this machine";
+        }
     }
 
     private Backends() {
@@ -50,7 +55,15 @@ public final class Backends {
     /** A new backend by name; throws IllegalArgumentException for an unknown name. */
     public static Backend create(String name, int threads) {
         IntFunction<Backend> f = all().get(name);
-        if (f == null) throw new IllegalArgumentException("no backend \"" + name + "\"; available: " + names());
+        if (f == null) {
+            for (Provider p : ServiceLoader.load(Provider.class)) {
+                if (p.name().equals(name)) {
+                    throw new IllegalArgumentException("the " + name + " backend is not available here: " + p.unavailableReason()
+                            + "; available: " + names());
+                }
+            }
+            throw new IllegalArgumentException("no backend \"" + name + "\"; available: " + names());
+        }
         return f.apply(threads);
     }
 

@@ -16,10 +16,11 @@ import sparsity.kernels.bench.KernelBench;
 @Command(name = "bench", description = "Measure this machine: `bench kernels` times the compute layer "
         + "(matrix products, top-k, sparse products) at the sparse-autoencoder shapes; `bench capture` times captures "
         + "on all-MiniLM-L6-v2 against plain ONNX Runtime inference, and store reads against a sequential read; `bench prune` times "
-        + "SparseGPT on all-MiniLM-L6-v2 (calibration, one 1536 x 384 layer, every layer) with the share spent in the compute layer.")
+        + "SparseGPT on all-MiniLM-L6-v2 (calibration, one 1536 x 384 layer, every layer) with the share spent in the compute layer; "
+        + "`bench gpu` times TopK autoencoder training on a CUDA GPU against the PyTorch peer on the same GPU.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: kernels, capture, attention or prune.")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: kernels, capture, attention, prune or gpu.")
     String what;
 
     @Option(names = "--texts", description = "capture: sentences of the sample corpus (default 1000); prune: calibration sentences (default 256).")
@@ -27,6 +28,24 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "20", description = "prune: untimed SparseGPT calls before the per-layer timings (default ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--steps", defaultValue = "50", description = "gpu: timed training steps per run (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--shape", paramLabel = "D,N,K,BATCH",
+            description = "gpu: autoencoder shapes (repeatable; default 768,24576,32,4096 and 768,98304,32,4096).")
+    java.util.List<String> shapes;
+
+    @Option(names = "--precision", split = ",", paramLabel = "P",
+            description = "gpu: encoder-product precisions, fp32 and/or tf32 (default both).")
+    java.util.List<String> precisions;
+
+    @Option(names = "--peer", paramLabel = "FILE",
+            description = "gpu: the PyTorch peer script (default ../shared/peer/gpu/torch_topk_sae.py; missing: ours only).")
+    java.nio.file.Path peer;
+
+    @Option(names = "--python", defaultValue = "python3", description = "gpu: the Python that runs the peer (default ${DEFAULT-VALUE}).")
+    String python;
 
     @Option(names = "--rounds", defaultValue = "3", description = "capture: alternating rounds (median reported).")
     int rounds;
@@ -56,6 +75,24 @@ final class BenchCommand implements Callable<Integer> {
             sparsity.analysis.bench.PruneBench.run(spec.commandLine().getOut(), n, rounds, warmup);
             return 0;
         }
+        if ("gpu".equals(what)) {
+            if (steps < 1) throw new UserInputException("--steps must be at least 1");
+            java.util.List<sparsity.sae.bench.GpuTrainBench.Shape> sh = new java.util.ArrayList<>();
+            try {
+                for (String x : shapes != null ? shapes : java.util.List.of("768,24576,32,4096", "768,98304,32,4096")) {
+                    sh.add(sparsity.sae.bench.GpuTrainBench.Shape.parse(x));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException(e.getMessage());
+            }
+            java.util.List<String> prec = precisions != null ? precisions : java.util.List.of("fp32", "tf32");
+            for (String p : prec) {
+                if (!p.equals("fp32") && !p.equals("tf32")) throw new UserInputException("--precision takes fp32 and tf32, not " + p);
+            }
+            java.nio.file.Path script = peer != null ? peer : java.nio.file.Path.of("..", "shared", "peer", "gpu", "torch_topk_sae.py");
+            sparsity.sae.bench.GpuTrainBench.run(spec.commandLine().getOut(), sh, prec, steps, script, python);
+            return 0;
+        }
         if ("capture".equals(what)) {
             int texts = this.texts != null ? this.texts : 1000;
             if (texts < 1 || rounds < 1) throw new UserInputException("--texts and --rounds must be at least 1");
@@ -65,7 +102,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (!"kernels".equals(what)) {
-            throw new UserInputException("unknown benchmark \"" + what + "\"; try: bench kernels, bench capture, bench attention, bench prune");
+            throw new UserInputException("unknown benchmark \"" + what + "\"; try: bench kernels, bench capture, bench attention, bench prune, bench gpu");
         }
         if (repeats < 1) throw new UserInputException("--repeats must be at least 1");
         int all = Runtime.getRuntime().availableProcessors();

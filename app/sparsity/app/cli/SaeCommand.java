@@ -64,7 +64,7 @@ final class SaeCommand {
         @Option(names = "--holdout", defaultValue = "0.05", description = "Share of the rows (the last ones) kept for evaluation.") double holdout;
         @Option(names = "--checkpoint-every", defaultValue = "0", description = "Tokens between checkpoints (0: at the end).") long checkpointEvery;
         @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0: all).") int threads;
-        @Option(names = "--backend", defaultValue = "vector", description = "vector or reference.") String backend;
+        @Option(names = "--backend", defaultValue = "vector", description = "vector, reference, or (where a CUDA GPU is found) cuda or cuda-tf32: the GPU, encoder product in fp32 or TF32.") String backend;
         @Option(names = "--resume", description = "Continue from OUT/checkpoint.") boolean resume;
         @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
         @Spec CommandSpec spec;

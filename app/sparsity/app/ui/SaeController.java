@@ -89,7 +89,9 @@ final class SaeController {
             try (ActivationStore s = ActivationStore.open(store.dir())) {
                 List<StoredTensor> rows = s.tensors().stream().filter(t -> !t.isAttention()).toList();
                 if (rows.isEmpty()) throw new IllegalArgumentException(store.name() + " holds only attention maps; an autoencoder needs rows");
-                return new TrainDialogViewModel(store.dir(), rows.stream().map(StoredTensor::name).toList(), rows.get(0).rows(), outParent());
+                List<String> backends = sparsity.kernels.Backends.names().stream().filter(b -> !b.equals("reference")).toList();
+                return new TrainDialogViewModel(store.dir(), rows.stream().map(StoredTensor::name).toList(), rows.get(0).rows(), outParent(),
+                        backends);
             }
         });
         task.setOnSucceeded(e -> showDialog(task.getValue(), store.name()));

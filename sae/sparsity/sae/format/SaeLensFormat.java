@@ -13,6 +13,7 @@ import sparsity.analysis.json.JsonWriter;
 import sparsity.kernels.Backend;
 import sparsity.sae.model.Architectures;
 import sparsity.sae.model.BatchTopKAutoencoder;
+import sparsity.sae.model.CudaTopKAutoencoder;
 import sparsity.sae.model.KSparseAutoencoder;
 import sparsity.sae.model.ReluL1Autoencoder;
 import sparsity.sae.model.SaeParams;
@@ -68,6 +69,13 @@ public final class SaeLensFormat {
         float[] threshold = null;
         switch (sae) {
             case TopKAutoencoder t -> {
+                arch.put("architecture", "topk");
+                arch.put("activation_fn_str", "topk");
+                arch.put("activation_fn_kwargs", Map.of("k", t.config().k()));
+                arch.put("k", t.config().k());
+                arch.put("apply_b_dec_to_input", true);
+            }
+            case CudaTopKAutoencoder t -> {
                 arch.put("architecture", "topk");
                 arch.put("activation_fn_str", "topk");
                 arch.put("activation_fn_kwargs", Map.of("k", t.config().k()));

@@ -4,10 +4,13 @@ import java.util.List;
 import java.util.Map;
 
 import sparsity.kernels.Backend;
+import sparsity.kernels.cuda.CudaBackend;
 
 /**
  * The sparse autoencoder architectures, registered by name: each name maps to the constructor
- * of its class with its config record read from a {@link SaeSpec}.
+ * of its class with its config record read from a {@link SaeSpec}. With the GPU backend, "topk"
+ * is {@link CudaTopKAutoencoder}, which trains on the device; the others run their CPU code with
+ * that backend's operations.
  */
 public final class Architectures {
 
@@ -23,7 +26,9 @@ public final class Architectures {
 
     private static final Map<String, Architecture> ALL = Map.of(
             TopKAutoencoder.NAME, new Architecture(TopKAutoencoder.NAME, "TopK with AuxK (Gao et al. 2024)",
-                    (b, d, n, s, seed) -> new TopKAutoencoder(b, d, n, TopKAutoencoder.Config.from(s), seed)),
+                    (b, d, n, s, seed) -> b instanceof CudaBackend gpu
+                            ? new CudaTopKAutoencoder(gpu, d, n, TopKAutoencoder.Config.from(s), seed)
+                            : new TopKAutoencoder(b, d, n, TopKAutoencoder.Config.from(s), seed)),
             BatchTopKAutoencoder.NAME, new Architecture(BatchTopKAutoencoder.NAME, "BatchTopK with AuxK and an inference threshold (Bussmann et al. 2024)",
                     (b, d, n, s, seed) -> new BatchTopKAutoencoder(b, d, n, BatchTopKAutoencoder.Config.from(s), seed)),
             KSparseAutoencoder.NAME, new Architecture(KSparseAutoencoder.NAME, "k-sparse, tied weights, k schedule (Makhzani and Frey 2013)",

@@ -13,6 +13,7 @@ import java.util.Properties;
 import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.Backend;
 import sparsity.sae.model.Architectures;
+import sparsity.sae.model.DeviceResident;
 import sparsity.sae.model.SaeSpec;
 import sparsity.sae.model.SparseAutoencoder;
 
@@ -31,6 +32,7 @@ public final class Checkpoints {
 
     /** Writes a checkpoint of {@code sae} after {@code tokens} tokens into {@code dir} (replaced). */
     public static void save(SparseAutoencoder sae, long tokens, Properties settings, Path dir) throws IOException {
+        if (sae instanceof DeviceResident r) r.syncToHost();
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + "-");
@@ -136,6 +138,7 @@ public final class Checkpoints {
             sae.restoreExtraState(extra);
         }
         sae.restoreCounters(Long.parseLong(p.getProperty("steps")), Double.parseDouble(p.getProperty("mseScale")));
+        if (sae instanceof DeviceResident r) r.hostChanged();
         return Long.parseLong(p.getProperty("tokens"));
     }
 

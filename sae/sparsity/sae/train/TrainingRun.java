@@ -22,6 +22,7 @@ import sparsity.kernels.MemoryScope;
 import sparsity.sae.eval.SaeMetrics;
 import sparsity.sae.format.SaeLensFormat;
 import sparsity.sae.model.Architectures;
+import sparsity.sae.model.DeviceResident;
 import sparsity.sae.model.SaeSpec;
 import sparsity.sae.model.SparseAutoencoder;
 import sparsity.sae.model.StepStats;
@@ -270,6 +271,7 @@ public final class TrainingRun {
                     int eb = (int) Math.min(evalRows, 1024);
                     ev = SaeMetrics.evaluateRows(sae, new StoreBatches(t, trainRows, evalRows, 1, scale), eb, evalRows);
                 }
+                if (sae instanceof DeviceResident dr) dr.syncToHost();
                 if (!r.stopped()) {
                     Map<String, Object> extra = new LinkedHashMap<>();
                     extra.put("seed", s.seed());

@@ -69,6 +69,23 @@ public final class TrainDialogView extends BorderPane {
         g.addRow(row++, new Label("Normalize activations"), norm);
         g.addRow(row++, new Label("L1 coefficient (relu; list = sweep)"), field("trainL1", vm.l1(), "lambda of ReLU + L1, e.g. 1,3,10"));
         g.addRow(row++, new Label("Checkpoint every"), field("trainCheckpoint", vm.checkpointEvery(), "tokens (0: at the end and on Stop)"));
+        ComboBox<String> backend = new ComboBox<>();
+        backend.setId("trainBackend");
+        backend.getItems().setAll(vm.backends());
+        backend.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(String name) {
+                return name == null ? "" : TrainDialogViewModel.describeBackend(name);
+            }
+
+            @Override
+            public String fromString(String text) {
+                return vm.backends().stream().filter(b -> TrainDialogViewModel.describeBackend(b).equals(text)).findFirst()
+                        .orElse(text);
+            }
+        });
+        backend.valueProperty().bindBidirectional(vm.backend());
+        g.addRow(row++, new Label("Compute on"), backend);
         TextField out = field("trainOut", vm.out(), "each run gets a folder in here");
         Button browse = new Button("Browse\u2026");
         browse.setOnAction(e -> {

@@ -42,6 +42,8 @@ public final class TrainDialogViewModel {
     private final StringProperty l1 = new SimpleStringProperty("5");
     private final StringProperty checkpointEvery = new SimpleStringProperty("0");
     private final StringProperty out = new SimpleStringProperty();
+    private final List<String> backends;
+    private final ObjectProperty<String> backend = new SimpleObjectProperty<>("vector");
 
     /**
      * @param store      the activation store
@@ -50,6 +52,17 @@ public final class TrainDialogViewModel {
      * @param outParent  the folder the runs' folders go into
      */
     public TrainDialogViewModel(Path store, List<String> tensors, long storeRows, Path outParent) {
+        this(store, tensors, storeRows, outParent, List.of("vector"));
+    }
+
+    /**
+     * As above, offering the compute backends in {@code backends} (the CPU's "vector", and the
+     * GPU's "cuda" and "cuda-tf32" where a CUDA GPU was found); "vector" is chosen at first.
+     */
+    public TrainDialogViewModel(Path store, List<String> tensors, long storeRows, Path outParent, List<String> backends) {
+        if (backends.isEmpty()) throw new IllegalArgumentException("no compute backend to train with");
+        this.backends = List.copyOf(backends);
+        backend.set(backends.contains("vector") ? "vector" : backends.get(0));
         if (tensors.isEmpty()) throw new IllegalArgumentException(store + " holds no tensor of rows to train on");
         this.store = store;
         this.tensors = List.copyOf(tensors);
@@ -71,6 +84,22 @@ public final class TrainDialogViewModel {
         return architectures;
     }
 
+    /** The compute backends offered (GPU ones only where a GPU was found). */
+    public List<String> backends() {
+        return backends;
+    }
+
+    /** What a backend name means, for the choice box: "CPU (vector)", "GPU, fp32 (cuda)", ... */
+    public static String describeBackend(String name) {
+        return switch (name) {
+            case "vector" -> "CPU (vector)";
+            case "reference" -> "CPU, scalar reference (slow)";
+            case "cuda" -> "GPU, fp32 (cuda)";
+            case "cuda-tf32" -> "GPU, TF32 encoder product (cuda-tf32)";
+            default -> name;
+        };
+    }
+
     public ObjectProperty<String> tensor() { return tensor; }
     public ObjectProperty<String> architecture() { return architecture; }
     public StringProperty k() { return k; }
@@ -86,6 +115,7 @@ public final class TrainDialogViewModel {
     public StringProperty l1() { return l1; }
     public StringProperty checkpointEvery() { return checkpointEvery; }
     public StringProperty out() { return out; }
+    public ObjectProperty<String> backend() { return backend; }
 
     /** The runs the fields ask for (one, or every k x latents combination of a sweep). */
     public List<TrainingRun.Settings> runs() {
@@ -117,7 +147,7 @@ public final class TrainDialogViewModel {
                 TrainingRun.Settings d = TrainingRun.Settings.defaults(store, architecture.get(), kk, tok, dir);
                 runs.add(new TrainingRun.Settings(store, tensor.get(), architecture.get(), kk, nn, exp, tok, b, rate, warm, dec, sd,
                         normalize.get(), 0, 0, d.auxAlpha(), lambda, 0, d.kSchedule(), d.encodeAlpha(), d.holdout(), cp, 0,
-                        "vector", dir));
+                        backend.get() == null ? "vector" : backend.get(), dir));
             }
             }
         }

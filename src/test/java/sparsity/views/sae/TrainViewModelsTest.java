@@ -22,6 +22,19 @@ class TrainViewModelsTest {
     }
 
     @Test
+    void theBackendChoiceOffersTheGpuOnlyWhenGivenAndReachesEveryRun() {
+        assertEquals(List.of("vector"), dialog().backends(), "no GPU offered unless the app found one");
+        assertEquals("vector", dialog().runs().get(0).backend());
+        TrainDialogViewModel vm = new TrainDialogViewModel(Path.of("/data/minilm-l3"), List.of("/layer.3/out"), 60_000,
+                Path.of("/out"), List.of("vector", "cuda", "cuda-tf32"));
+        assertEquals("vector", vm.backend().get(), "the CPU stays the default");
+        vm.backend().set("cuda-tf32");
+        vm.k().set("16,32");
+        assertTrue(vm.runs().stream().allMatch(r -> r.backend().equals("cuda-tf32")));
+        assertEquals("GPU, TF32 encoder product (cuda-tf32)", TrainDialogViewModel.describeBackend("cuda-tf32"));
+    }
+
+    @Test
     void aSweepQueuesEveryCombinationOfKAndLatentsEachInItsOwnFolder() {
         TrainDialogViewModel vm = dialog();
         assertEquals("1000000", vm.tokens().get(), "10 epochs of 60,000 rows, at least 1M tokens");
