@@ -155,7 +155,7 @@ final class PruneController {
 
     /** The result view of a pruning's tab (tests). */
     Optional<PruneResultView> view(String label) {
-        return tabs.entrySet().stream().filter(e -> e.getKey().endsWith("|" + label)).map(e -> (PruneResultView) e.getValue().getUserData())
+        return tabs.entrySet().stream().filter(e -> e.getKey().contains("|" + label)).map(e -> (PruneResultView) e.getValue().getUserData())
                 .findFirst();
     }
 
@@ -180,8 +180,16 @@ final class PruneController {
     }
 
     private Path maskFolder() {
+        if (maskFolderOverride != null) return maskFolderOverride;
         return window.workspace().folder().map(w -> w.resolve("masks"))
                 .orElse(Path.of(System.getProperty("user.home"), "sparsity-workbench", "masks"));
+    }
+
+    private Path maskFolderOverride;
+
+    /** Where masks go when no workspace is open (tests keep them out of the home folder). */
+    void setMaskFolder(Path dir) {
+        maskFolderOverride = dir;
     }
 
     private static String stem(Path file) {
