@@ -42,11 +42,10 @@ class PeerComparisonTest {
     }
 
     Data load() throws Exception {
-        NpyArray tr = npy("synth_d32_train.npy");
-        NpyArray ev = npy("synth_d32_eval.npy");
-        NpyArray f = npy("synth_d32_features.npy");
-        int d = (int) tr.rowSize();
-        return new Data(tr.toFloatArray(), (int) tr.rows(), ev.toFloatArray(), (int) ev.rows(), f.toFloatArray(), (int) f.rows(), d);
+        try (NpyArray tr = npy("synth_d32_train.npy"); NpyArray ev = npy("synth_d32_eval.npy"); NpyArray f = npy("synth_d32_features.npy")) {
+            int d = (int) tr.rowSize();
+            return new Data(tr.toFloatArray(), (int) tr.rows(), ev.toFloatArray(), (int) ev.rows(), f.toFloatArray(), (int) f.rows(), d);
+        }
     }
 
     NpyArray npy(String name) throws Exception {
