@@ -11,12 +11,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sparsity.analysis.ProgressListener;
+import sparsity.analysis.input.Npy;
+import sparsity.analysis.input.NpyArray;
 import sparsity.analysis.store.ActivationStore;
 import sparsity.analysis.store.StoredTensor;
 import sparsity.kernels.Backend;
 import sparsity.kernels.Backends;
 import sparsity.sae.eval.Downstream;
 import sparsity.sae.eval.DownstreamException;
+import sparsity.sae.eval.FeatureRecovery;
 import sparsity.sae.eval.SaeMetrics;
 import sparsity.sae.format.SaeLensFormat;
 import sparsity.sae.format.SaeLensSae;
@@ -127,6 +130,8 @@ final class SaeCommand {
         @Option(names = "--model", paramLabel = "MODEL", description = "Model for --downstream (default: the store's).") String model;
         @Option(names = "--tokenizer", paramLabel = "FILE", description = "tokenizer.json for --downstream texts (default: beside the model).") Path tokenizer;
         @Option(names = "--limit", defaultValue = "0", description = "Use only the first N texts of --downstream (0: all).") int limit;
+        @Option(names = "--features", paramLabel = "F.npy", description = "Known true features [m, d] (synthetic data): "
+                + "report the mean over features of the largest cosine to any decoder column.") Path features;
         @Spec CommandSpec spec;
 
         @Override
@@ -146,6 +151,7 @@ final class SaeCommand {
                             m.architecture(), file.dIn(), file.dSae(), m.codeWidth(), t.name());
                     printEval(spec.commandLine().getOut(), ev, "rows");
                     if (downstream != null) downstream(s, t.name(), m);
+                    if (features != null) printRecovery(spec.commandLine().getOut(), file, features);
                 }
             } catch (IOException e) {
                 throw new UserInputException(e.getMessage(), e);
@@ -174,6 +180,19 @@ final class SaeCommand {
         o.printf(Locale.ROOT, "eval     %,d %s: FVU %.4f  explained variance %.4f  cosine %.4f  L0 %.2f  dead %d of %d (%.2f%%)  dense %d%n",
                 ev.rows(), what, ev.fvu(), ev.explainedVariance(), ev.cosine(), ev.l0(), ev.dead(), ev.density().length,
                 100.0 * ev.dead() / ev.density().length, ev.dense());
+    }
+
+    static void printRecovery(PrintWriter o, SaeLensSae file, Path features) throws IOException {
+        try (NpyArray f = Npy.read(features)) {
+            if (f.rank() != 2 || f.rowSize() != file.dIn()) {
+                throw new UserInputException(features + ": features must be [m, " + file.dIn() + "], got " + Npy.shapeText(f.shape()));
+            }
+            int m = (int) f.rows();
+            double[] c = FeatureRecovery.maxCosines(f.toFloatArray(), m, file.wDec(), file.dSae(), file.dIn());
+            double mean = java.util.Arrays.stream(c).average().orElse(Double.NaN);
+            long over = java.util.Arrays.stream(c).filter(v -> v > 0.9).count();
+            o.printf(Locale.ROOT, "recovery %,d true features: mean max cosine %.4f, %.1f%% above 0.9%n", m, mean, 100.0 * over / m);
+        }
     }
 
     private static String f(double v) {

@@ -158,13 +158,18 @@ public final class SaeLensFormat {
     /**
      * Makes a workbench autoencoder from a read folder, for encoding and evaluation: from
      * {@code workbench_spec} when the workbench wrote it, otherwise from SAELens' architecture
-     * ("topk" with b_dec applied to the input, "standard", "jumprelu" with one threshold for all
-     * latents). Other layouts get a clear IOException.
+     * ("topk", "standard", "jumprelu" with one threshold for all latents). SAELens encodes
+     * {@code (x - b_dec) W_enc + b_enc} when {@code apply_b_dec_to_input} is true (the default)
+     * and {@code x W_enc + b_enc} when it is false (Gemma Scope's files, for one); the workbench
+     * always subtracts b_dec, so for false it folds b_dec into the encoder bias
+     * ({@code b_enc + b_dec W_enc}: the same pre-activations up to float rounding). Other layouts
+     * get a clear IOException.
      */
     public static SparseAutoencoder open(SaeLensSae s, Backend backend) throws IOException {
         int d = s.dIn();
         int n = s.dSae();
         SaeSpec spec;
+        boolean foldBDec = false;
         if (s.cfg().get("workbench_spec") instanceof Map<?, ?> m) {
             Map<String, String> sm = new LinkedHashMap<>();
             m.forEach((key, v) -> sm.put(String.valueOf(key), String.valueOf(v)));
@@ -174,16 +179,10 @@ public final class SaeLensFormat {
                 throw new IOException("cfg.json workbench_spec: " + e.getMessage(), e);
             }
         } else {
-            boolean applyBDec = !Boolean.FALSE.equals(s.cfg().get("apply_b_dec_to_input"));
+            foldBDec = Boolean.FALSE.equals(s.cfg().get("apply_b_dec_to_input"));
             spec = switch (s.architecture()) {
-                case "topk" -> {
-                    if (!applyBDec) throw new IOException("a topk autoencoder with apply_b_dec_to_input false is not supported");
-                    yield SaeSpec.defaults(TopKAutoencoder.NAME, d, s.k());
-                }
-                case "standard" -> {
-                    if (!applyBDec) throw new IOException("a standard autoencoder with apply_b_dec_to_input false is not supported");
-                    yield SaeSpec.defaults(ReluL1Autoencoder.NAME, d, 1);
-                }
+                case "topk" -> SaeSpec.defaults(TopKAutoencoder.NAME, d, s.k());
+                case "standard" -> SaeSpec.defaults(ReluL1Autoencoder.NAME, d, 1);
                 case "jumprelu" -> SaeSpec.defaults(BatchTopKAutoencoder.NAME, d, 1);
                 default -> throw new IOException("architecture \"" + s.architecture() + "\" is not supported (topk, standard, jumprelu are)");
             };
@@ -195,6 +194,7 @@ public final class SaeLensFormat {
             throw new IOException(e.getMessage(), e);
         }
         load(s, sae.params());
+        if (foldBDec) foldBDecIntoEncoderBias(sae.params());
         if (sae instanceof BatchTopKAutoencoder b) {
             float[] th = s.threshold();
             if (th == null) {
@@ -210,6 +210,17 @@ public final class SaeLensFormat {
             b.setThreshold(th[0]);
         }
         return sae;
+    }
+
+    /** b_enc += b_dec W_enc (in double), so that (x - b_dec) W_enc + b_enc gives x W_enc + the old b_enc. */
+    private static void foldBDecIntoEncoderBias(SaeParams p) {
+        int d = p.inputDim();
+        float[] bDec = p.bPre.toArray();
+        for (int i = 0; i < p.latents(); i++) {
+            double s = p.bEnc.get(0, i);
+            for (int c = 0; c < d; c++) s += (double) p.wEnc.get(i, c) * bDec[c];
+            p.bEnc.set(0, i, (float) s);
+        }
     }
 
     /** Reads a SAELens folder; clear IOExceptions for a missing file or a shape that does not fit. */

@@ -88,6 +88,33 @@ public final class BatchTopKAutoencoder extends SparseAutoencoder {
         this.threshold = theta;
     }
 
+    /**
+     * Sets theta as Bussmann et al. estimate it after training: the mean, over {@code count}
+     * batches of {@code data} (batch indices {@code first}, {@code first + 1}, ...), of the smallest
+     * positive activation that the batch-wide top-k keeps with the current weights. The running
+     * mean kept during training (decay {@code thresholdBeta}) still carries the values of the
+     * first steps when a run is short (0.999^512 = 0.6 after 512 steps), and those are far from
+     * the final ones; on MiniLM activations it kept 10 latents a row where k was 32. Returns theta
+     * (unchanged when no batch keeps a positive value).
+     */
+    public double calibrateThreshold(sparsity.sae.train.Batches data, int batchSize, long first, int count) throws java.io.IOException {
+        double sum = 0;
+        int used = 0;
+        try (MemoryScope s = MemoryScope.open()) {
+            FloatMatrix x = s.floats(batchSize, d);
+            for (int i = 0; i < count; i++) {
+                data.batch(first + i, x);
+                double m = batchForward(x, batch(batchSize));
+                if (Double.isFinite(m)) {
+                    sum += m;
+                    used++;
+                }
+            }
+        }
+        if (used > 0) threshold = sum / used;
+        return threshold;
+    }
+
     @Override
     public int codeWidth() {
         return n;

@@ -22,6 +22,7 @@ import sparsity.kernels.MemoryScope;
 import sparsity.sae.eval.SaeMetrics;
 import sparsity.sae.format.SaeLensFormat;
 import sparsity.sae.model.Architectures;
+import sparsity.sae.model.BatchTopKAutoencoder;
 import sparsity.sae.model.DeviceResident;
 import sparsity.sae.model.SaeSpec;
 import sparsity.sae.model.SparseAutoencoder;
@@ -264,6 +265,11 @@ public final class TrainingRun {
                     }
                 }, progress);
                 double secs = (System.nanoTime() - t0) / 1e9;
+                if (!r.stopped() && sae instanceof BatchTopKAutoencoder b) {
+                    // the running mean of training still holds the first steps' values in a short run
+                    progress.update(-1, "Estimating the inference threshold");
+                    b.calibrateThreshold(train, s.batch(), r.steps(), (int) Math.max(1, Math.min(16, trainRows / s.batch())));
+                }
                 writeMetrics(s.out().resolve(METRICS), rows);
                 SaeMetrics.Result ev = null;
                 if (!r.stopped() && evalRows >= 1) {

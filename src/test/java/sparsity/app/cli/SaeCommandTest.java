@@ -52,6 +52,19 @@ class SaeCommandTest {
         double fvu = Double.parseDouble(line.replaceAll(".*FVU ([0-9.]+).*", "$1"));
         assertTrue(fvu < 0.5 && fvu > 0, line);
         assertTrue(line.contains("L0 4.00"), line);
+
+        // known features of synthetic data: the mean max cosine of the decoder to them
+        Path features = tmp.resolve("features.npy");
+        Npy.write(features, data.features(), data.spec().m(), d);
+        InspectCommandTest.Run rec = cli("sae", "eval", "--sae", out.toString(), "--store", store.toString(), "--rows", "2048",
+                "--features", features.toString());
+        assertEquals(0, rec.status(), rec.err());
+        String rl = rec.out().lines().filter(l -> l.startsWith("recovery")).findFirst().orElseThrow();
+        double mmcs = Double.parseDouble(rl.replaceAll(".*mean max cosine ([0-9.]+).*", "$1"));
+        assertTrue(rl.contains("64 true features"), rl);
+        assertTrue(mmcs > 0.3 && mmcs <= 1, rl);
+        Npy.write(features, new float[] {1, 2, 3}, 1, 3);
+        assertEquals(2, cli("sae", "eval", "--sae", out.toString(), "--store", store.toString(), "--features", features.toString()).status());
     }
 
     @Test

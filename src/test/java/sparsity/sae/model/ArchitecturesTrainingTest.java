@@ -62,6 +62,15 @@ class ArchitecturesTrainingTest {
             // inference by threshold: L0 varies by row but stays near k on average
             assertTrue(ev.l0() > 5 && ev.l0() < 12, "threshold inference L0 " + ev.l0());
             assertTrue(ev.fvu() < 0.25, "fvu " + ev.fvu());
+            // the threshold estimated after training (Bussmann et al.) keeps about k per row: measured
+            // 7.9 (the running mean of training: 6.4) and a lower FVU
+            double running = sae.threshold();
+            double theta = sae.calibrateThreshold(new ArrayBatches(DATA.rows(0, 8 * BATCH), D, 3), BATCH, 0, 8);
+            SaeMetrics.Result cal = heldOut(sae);
+            System.out.printf("batchtopk threshold: running %.4f, calibrated %.4f: l0 %.2f fvu %.4f%n", running, theta, cal.l0(), cal.fvu());
+            assertTrue(theta > 0 && theta != running, "threshold " + theta);
+            assertTrue(cal.l0() > 7 && cal.l0() < 12, "calibrated threshold L0 " + cal.l0());
+            assertTrue(cal.fvu() <= ev.fvu() + 0.01, "fvu " + cal.fvu());
             // the codes are exactly the pre-activations above the threshold
             try (MemoryScope s = MemoryScope.open()) {
                 FloatMatrix x = s.floats(4, D, DATA.rows(1L << 41, 4));
