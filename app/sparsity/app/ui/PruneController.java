@@ -58,8 +58,10 @@ final class PruneController {
 
     void openDialogForActive() {
         Optional<OpenModel> m = window.tabs().active();
+        if (m.isEmpty() && window.tabs().all().size() == 1) m = Optional.of(window.tabs().all().getFirst());
         if (m.isEmpty()) {
-            window.status("Open a model first: pruning works on the model in front");
+            window.status(window.tabs().all().isEmpty() ? "Open a model first: pruning works on the model in front"
+                    : "Bring the model to prune to the front (its tab), then Prune again");
             return;
         }
         openDialog(m.get());

@@ -37,7 +37,7 @@ class PruneUiTest extends MainWindowUiTest {
         UiFixtures.waitUntil(UiFixtures.LOAD_TIMEOUT_S, () -> fx(() -> window.tabs().all().size() == 1));
         for (String method : new String[] {"wanda", "magnitude"}) {
             CaptureUiTest.run(() -> window.pruning().openDialogForActive());
-            UiFixtures.waitUntil(20, () -> window.pruning().dialogStage().isPresent());
+            UiFixtures.waitUntil(20, () -> window.pruning().dialogStage().isPresent(), this::status);
             CaptureUiTest.run(() -> {
                 robot.lookup("#pruneMethod").queryAs(javafx.scene.control.ComboBox.class).setValue(method);
                 robot.lookup("#pruneSparsity").queryAs(TextField.class).setText("0.5");
