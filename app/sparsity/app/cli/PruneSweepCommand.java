@@ -263,11 +263,17 @@ final class PruneSweepCommand implements Callable<Integer> {
 
     private void writeCurve(SweepResult r, Path file) throws IOException {
         TaskMetric mt = r.metric();
-        List<String> cols = List.of("method", "level", mt.id(), "actual_sparsity", "seconds", "prune_seconds", "export_seconds",
-                "ort_seconds", "accuracy", "cosine", "token_cosine", "kl", "top1");
+        List<String> cols = new ArrayList<>(List.of("method", "level", mt.id(), "actual_sparsity", "seconds", "prune_seconds", "export_seconds",
+                "ort_seconds"));
+        // the other metrics, where they apply (empty where not)
+        List<TaskMetric> others = java.util.Arrays.stream(TaskMetric.values()).filter(x -> x != mt).toList();
+        for (TaskMetric x : others) cols.add(x.id());
+        cols.add("token_cosine");
         List<List<String>> rows = new ArrayList<>();
-        rows.add(row("dense", 0, r.dense(), 0, r.dense().ortSeconds() + r.dense().metricSeconds(), 0, 0));
-        for (SweepPoint p : r.points()) rows.add(row(p.method(), p.level(), p.evaluation(), p.actualSparsity(), p.seconds(), p.pruneSeconds(), p.exportSeconds()));
+        rows.add(row("dense", 0, r.dense(), 0, r.dense().ortSeconds() + r.dense().metricSeconds(), 0, 0, others));
+        for (SweepPoint p : r.points()) {
+            rows.add(row(p.method(), p.level(), p.evaluation(), p.actualSparsity(), p.seconds(), p.pruneSeconds(), p.exportSeconds(), others));
+        }
         Exporter.writeCsv(new TableData("curve", cols, rows), out.resolve("curve.csv"));
 
         List<List<String>> lrows = new ArrayList<>();
@@ -287,9 +293,12 @@ final class PruneSweepCommand implements Callable<Integer> {
         Exporter.writePng(ImageSource.of(chart), 1000, 640, out.resolve("curve.png"));
     }
 
-    private static List<String> row(String method, double level, Evaluation e, double sparsity, double seconds, double prune, double export) {
-        return List.of(method, f(level), f(e.value()), f(sparsity), f(seconds), f(prune), f(export), f(e.ortSeconds()), f(e.accuracy()),
-                f(e.cosine()), f(e.tokenCosine()), f(e.kl()), f(e.top1()));
+    private static List<String> row(String method, double level, Evaluation e, double sparsity, double seconds, double prune, double export,
+                                    List<TaskMetric> others) {
+        List<String> r = new ArrayList<>(List.of(method, f(level), f(e.value()), f(sparsity), f(seconds), f(prune), f(export), f(e.ortSeconds())));
+        for (TaskMetric x : others) r.add(f(e.get(x)));
+        r.add(f(e.tokenCosine()));
+        return r;
     }
 
     private void writeSensitivity(SensitivityResult s, SweepResult sweep, TaskMetric mt) throws IOException {
