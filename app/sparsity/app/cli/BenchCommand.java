@@ -17,10 +17,11 @@ import sparsity.kernels.bench.KernelBench;
         + "(matrix products, top-k, sparse products) at the sparse-autoencoder shapes; `bench capture` times captures "
         + "on all-MiniLM-L6-v2 against plain ONNX Runtime inference, and store reads against a sequential read; `bench prune` times "
         + "SparseGPT on all-MiniLM-L6-v2 (calibration, one 1536 x 384 layer, every layer) with the share spent in the compute layer; "
+        + "`bench sweep` times an accuracy-vs-sparsity sweep on the MNIST sample (ONNX Runtime vs pruning vs the rest); "
         + "`bench gpu` times TopK autoencoder training on a CUDA GPU against the PyTorch peer on the same GPU.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: kernels, capture, attention, prune or gpu.")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: kernels, capture, attention, prune, sweep or gpu.")
     String what;
 
     @Option(names = "--texts", description = "capture: sentences of the sample corpus (default 1000); prune: calibration sentences (default 256).")
@@ -65,6 +66,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ("sweep".equals(what)) {
+            sparsity.analysis.bench.PruneSweepBench.run(spec.commandLine().getOut(), rounds);
+            return 0;
+        }
         if ("attention".equals(what)) {
             sparsity.attention.bench.AttentionBench.run(spec.commandLine().getOut(), 12, 12, 512, rounds);
             return 0;
@@ -102,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (!"kernels".equals(what)) {
-            throw new UserInputException("unknown benchmark \"" + what + "\"; try: bench kernels, bench capture, bench attention, bench prune, bench gpu");
+            throw new UserInputException("unknown benchmark \"" + what + "\"; try: bench kernels, bench capture, bench attention, bench prune, bench sweep, bench gpu");
         }
         if (repeats < 1) throw new UserInputException("--repeats must be at least 1");
         int all = Runtime.getRuntime().availableProcessors();
