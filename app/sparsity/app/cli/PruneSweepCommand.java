@@ -264,7 +264,7 @@ final class PruneSweepCommand implements Callable<Integer> {
     private void writeCurve(SweepResult r, Path file) throws IOException {
         TaskMetric mt = r.metric();
         List<String> cols = new ArrayList<>(List.of("method", "level", mt.id(), "actual_sparsity", "seconds", "prune_seconds", "export_seconds",
-                "ort_seconds"));
+                "ort_seconds", "ort_session_seconds"));
         // the other metrics, where they apply (empty where not)
         List<TaskMetric> others = java.util.Arrays.stream(TaskMetric.values()).filter(x -> x != mt).toList();
         for (TaskMetric x : others) cols.add(x.id());
@@ -295,7 +295,8 @@ final class PruneSweepCommand implements Callable<Integer> {
 
     private static List<String> row(String method, double level, Evaluation e, double sparsity, double seconds, double prune, double export,
                                     List<TaskMetric> others) {
-        List<String> r = new ArrayList<>(List.of(method, f(level), f(e.value()), f(sparsity), f(seconds), f(prune), f(export), f(e.ortSeconds())));
+        List<String> r = new ArrayList<>(List.of(method, f(level), f(e.value()), f(sparsity), f(seconds), f(prune), f(export), f(e.ortSeconds()),
+                f(e.sessionSeconds())));
         for (TaskMetric x : others) r.add(f(e.get(x)));
         r.add(f(e.tokenCosine()));
         return r;

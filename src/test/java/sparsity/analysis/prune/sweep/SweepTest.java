@@ -89,6 +89,37 @@ class SweepTest {
     }
 
     @Test
+    void calibratedMethodsOnMnist() throws Exception {
+        ModelProto m = MnistFixture.MODEL;
+        List<PrunableWeight> ws = PrunedModels.supported(m);
+        try (Evaluator ev = Evaluator.open(MnistFixture.FILE, m, MnistFixture.DATA, null, null)) {
+            PruneContext ctx = PruneContext.of(MnistFixture.FILE, m, ws, MnistFixture.DATA.first(512), 0);
+            List<SweepMethod> methods = List.of(SweepMethods.of("magnitude"), SweepMethods.of("wanda"), SweepMethods.of("sparsegpt"),
+                    SweepMethods.nm("wanda", 2, 4), SweepMethods.nm("sparsegpt", 2, 4));
+            SweepResult r = Sweep.run(ev, ctx, methods, List.of(0.0, 0.5, 0.9), null, SweepListener.NONE, ProgressListener.NONE);
+            assertEquals(3 + 3 + 3 + 1 + 1, r.points().size(), "an N:M method is one point");
+            assertEquals(1949, r.point("sparsegpt", 0).orElseThrow().evaluation().correct(), "SparseGPT at 0% changes nothing");
+            assertEquals(1949, r.point("wanda", 0).orElseThrow().evaluation().correct());
+            // Wanda prunes round(0.5 x in) of every output row; every layer's input width is even
+            assertEquals(0.5, r.point("wanda", 0.5).orElseThrow().actualSparsity(), 1e-9);
+            assertEquals(0.5, r.point("sparsegpt 2:4", 0.5).orElseThrow().actualSparsity(), 1e-9);
+            // the error compensation pays at 90%: far above magnitude (MNIST sample: 0.81 vs 0.46)
+            double mag = r.point("magnitude", 0.9).orElseThrow().value();
+            double sgpt = r.point("sparsegpt", 0.9).orElseThrow().value();
+            assertTrue(sgpt > mag + 0.2, "sparsegpt " + sgpt + " vs magnitude " + mag);
+            // each pruned row of a 2:4 model keeps 2 of every 4
+            SweepMethod.Pruner p = SweepMethods.nm("wanda", 2, 4).prepare(ctx, ProgressListener.NONE);
+            PrunedWeights pw = p.apply(0.5);
+            for (PrunableWeight w : ws) {
+                float[] v = w.toOutIn(pw.stored().get(w.name()));
+                boolean[] keep = new boolean[v.length];
+                for (int i = 0; i < v.length; i++) keep[i] = v[i] != 0;
+                assertTrue(Masks.satisfiesNm(keep, w.out(), w.in(), 2, 4), w.name());
+            }
+        }
+    }
+
+    @Test
     void ordersCutLikeMasks() {
         Random r = new Random(3);
         float[] s = new float[1000];
