@@ -23,7 +23,7 @@ import sparsity.analysis.prune.sweep.SweepResult;
 import sparsity.analysis.samples.SampleModels;
 
 /**
- * The sweep benchmark of issue 7 ({@code ./workbench bench prune}): a full accuracy-vs-sparsity
+ * The sweep benchmark of issue 7 ({@code ./workbench bench sweep}): a full accuracy-vs-sparsity
  * sweep on the MNIST sample (methods x the default 12 levels, 2,000 held-out digits), its wall
  * time split into: preparing each method (scores, calibration statistics), computing the pruned
  * weights at each level (masks; SparseGPT's updates on the kernels backend), exporting the
