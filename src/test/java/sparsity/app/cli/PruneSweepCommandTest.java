@@ -61,8 +61,15 @@ class PruneSweepCommandTest {
     }
 
     @Test
-    void badArgumentsAreOneLineErrors() {
+    void badArgumentsAreOneLineErrors() throws Exception {
         Path out = tmp.resolve("x");
+        Path labels = tmp.resolve("labels.npy");
+        sparsity.analysis.input.Npy.write(labels, new long[] {1, 2, 3}, 3);
+        var bad = cli("prune", "sweep", "--model", "mnist-mlp", "--eval", sparsity.analysis.samples.SampleModels.dataFile("mnist-test-images.npy").toString(),
+                "--labels", labels.toString(), "--levels", "0", "--out", out.toString());
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("holds 3 labels for 2000 examples"), bad.err());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
         var r = cli("prune", "sweep", "--model", "mnist-mlp", "--methods", "nonsense", "--out", out.toString());
         assertEquals(2, r.status());
         assertTrue(r.err().contains("unknown method 'nonsense'"), r.err());
