@@ -57,7 +57,8 @@ final class PruneSweepCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "MODEL") String model;
     @Option(names = "--methods", split = ",", defaultValue = "magnitude,magnitude-global,random,lamp", paramLabel = "METHOD",
-            description = "Methods: magnitude, magnitude-global, random, lamp, wanda, sparsegpt (default ${DEFAULT-VALUE}).")
+            description = "Methods of the pruning facade: magnitude, magnitude-global, random, lamp, wanda, sparsegpt, heads, channels "
+                    + "(default ${DEFAULT-VALUE}).")
     List<String> methods;
     @Option(names = "--levels", split = ",", defaultValue = DEFAULT_LEVELS, paramLabel = "PERCENT",
             description = "Sparsity levels in percent (default ${DEFAULT-VALUE}).") List<Double> levels;
@@ -148,7 +149,7 @@ final class PruneSweepCommand implements Callable<Integer> {
                 }
                 if (teal != null) {
                     List<Double> tl = fractions(teal, "--teal");
-                    Teal.Calibration c = Teal.calibrate(file, m, chosen, cal, PruneContext.DEFAULT_CALIBRATION_ROWS, seed, ProgressListener.NONE);
+                    Teal.Calibration c = Teal.calibrate(file, m, chosen, cal, Teal.DEFAULT_ROWS, seed, ProgressListener.NONE);
                     o.printf(Locale.ROOT, "teal     %d linear inputs, thresholds from %s%n", c.sites().size(), c.data());
                     o.flush();
                     Teal.Result t = Teal.run(ev, c, tl, p -> {

@@ -21,9 +21,10 @@ import sparsity.analysis.evaluate.TensorRuns;
 
 /**
  * The inputs of the linear layers (MatMul, Gemm) whose weights pruning touches, and their
- * statistics over calibration data: the squared L2 norm of every input feature (Wanda), a
- * uniform sample of the input rows (SparseGPT's X, TEAL's activation histogram). Only real rows
- * count: padding tokens are skipped.
+ * statistics over calibration data: the squared L2 norm of every input feature and a uniform
+ * sample of the input rows (TEAL's activation magnitudes). Only real rows count: padding tokens
+ * are skipped. (Wanda's and SparseGPT's statistics come from the facade's
+ * {@link sparsity.analysis.prune.Calibration}.)
  */
 public final class LinearInputs {
 

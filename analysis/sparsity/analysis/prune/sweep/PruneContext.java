@@ -17,13 +17,10 @@ import sparsity.analysis.prune.PrunedModels;
 /**
  * What a pruning method works on: the dense model, the weights it may prune (each seen as
  * [out, in]), calibration data for data-aware methods and a seed. The dense values and the
- * calibration statistics are read once and shared by every method and level of a sweep, and by
- * the one-layer contexts of {@link #only}.
+ * calibration statistics ({@link #facadeCalibration}) are read once and shared by every method
+ * and level of a sweep, and by the one-layer contexts of {@link #only}.
  */
 public final class PruneContext {
-
-    /** Rows of each linear layer's input kept for SparseGPT and TEAL (a seeded sample). */
-    public static final int DEFAULT_CALIBRATION_ROWS = 2048;
 
     private final Path modelFile;
     private final ModelProto model;
@@ -35,8 +32,7 @@ public final class PruneContext {
     /** Caches shared by a context and its one-layer views. */
     private static final class Shared {
         final Map<String, float[]> dense = new HashMap<>();
-        Map<String, LinearInputs.Stats> stats;
-        int rows = DEFAULT_CALIBRATION_ROWS;
+        sparsity.analysis.prune.Calibration facade;
     }
 
     private PruneContext(Path modelFile, ModelProto model, List<PrunableWeight> weights, EvalData calibration, long seed, Shared shared) {
@@ -58,15 +54,6 @@ public final class PruneContext {
             if (!w.supported()) throw new IllegalArgumentException(w.name() + ": " + w.note());
         }
         return new PruneContext(modelFile, model, weights, calibration, seed, new Shared());
-    }
-
-    /** The same context with another number of calibration rows kept per layer input. */
-    public PruneContext withCalibrationRows(int rows) {
-        if (rows < 1) throw new IllegalArgumentException("keep at least one calibration row");
-        Shared s = new Shared();
-        s.dense.putAll(shared.dense);
-        s.rows = rows;
-        return new PruneContext(modelFile, model, weights, calibration, seed, s);
     }
 
     /** The context of weight {@code i} alone (sensitivity), sharing this one's caches. */
@@ -103,39 +90,43 @@ public final class PruneContext {
     }
 
     /**
-     * The calibration statistics of the input of weight {@code i}'s layer, gathered (for every
-     * weight of the full context at once) on first use.
+     * The facade's calibration statistics (input sums of squares; with {@code gram} also X^T X)
+     * of every prunable weight's input over the calibration data, gathered on first use and
+     * shared by the methods of a sweep and the one-layer contexts.
      *
-     * @throws EvaluationException without calibration data, for a weight that is not read by a
-     *                             MatMul or Gemm, or when the model cannot run on the data
+     * @throws EvaluationException without calibration data, or when the model cannot run on it
      */
-    public LinearInputs.Stats inputs(int i, String method, ProgressListener progress) throws EvaluationException, InterruptedException {
-        PrunableWeight w = weights.get(i);
+    public sparsity.analysis.prune.Calibration facadeCalibration(String method, boolean gram, ProgressListener progress)
+            throws EvaluationException, InterruptedException {
         if (calibration == null) throw new EvaluationException(method + " needs calibration data (inputs the model runs on)");
-        Map<String, LinearInputs.Stats> stats;
         synchronized (shared) {
-            if (shared.stats == null) {
-                List<PrunableWeight> all = PrunedModels.supported(model);
-                List<LinearInputs.Site> sites = LinearInputs.sites(model, all.stream().map(PrunableWeight::name).toList());
-                List<String> tensors = sites.stream().map(LinearInputs.Site::tensor).toList();
-                Map<String, LinearInputs.Stats> byTensor = LinearInputs.collect(modelFile, model, calibration, tensors, shared.rows, seed, progress);
-                Map<String, LinearInputs.Stats> byWeight = new LinkedHashMap<>();
-                for (LinearInputs.Site s : sites) for (String name : s.weights()) byWeight.put(name, byTensor.get(s.tensor()));
-                shared.stats = byWeight;
+            if (shared.facade == null || gram && !shared.facade.hasGram()) {
+                try (sparsity.kernels.Backend be = sparsity.kernels.Backends.cpu()) {
+                    shared.facade = sparsity.analysis.prune.Calibration.collect(model, modelFile, calibration.batches(), calibration.description(),
+                            gram, be, progress);
+                } catch (sparsity.analysis.prune.CalibrationException e) {
+                    throw new EvaluationException(method + ": " + e.getMessage(), e);
+                }
             }
-            stats = shared.stats;
+            return shared.facade;
         }
-        LinearInputs.Stats s = stats.get(w.name());
-        if (s == null) {
-            throw new EvaluationException(method + " works on the inputs of MatMul and Gemm layers; " + w.name() + " is read by "
-                    + w.opType() + " (" + w.node() + ")");
+    }
+
+    /**
+     * Pruned weights from new stored values (by tensor name, as {@link sparsity.analysis.prune.PruneResult#weights}
+     * gives them, biases of structured methods included); the zeros are counted for this
+     * context's weights, in the new values or, for a weight not among them, in the dense ones.
+     */
+    public PrunedWeights fromStored(Map<String, float[]> stored) {
+        List<LayerSparsity> layers = new ArrayList<>();
+        for (int i = 0; i < weights.size(); i++) {
+            PrunableWeight w = weights.get(i);
+            float[] v = stored.containsKey(w.name()) ? stored.get(w.name()) : dense(i);
+            long z = 0;
+            for (float f : v) if (f == 0f) z++;
+            layers.add(new LayerSparsity(w.name(), w.node(), w.opType(), w.out(), w.in(), z));
         }
-        if (s.sampleRows() == 0) throw new EvaluationException(method + ": the calibration data gave no rows at the input of " + w.node());
-        if (s.width() != w.in()) {
-            throw new EvaluationException(method + ": the input of " + w.node() + " has rows of " + s.width() + ", the weight "
-                    + w.name() + " takes " + w.in());
-        }
-        return s;
+        return new PrunedWeights(stored, layers);
     }
 
     /** Pruned weights from [out, in] values (one array per weight of this context). */

@@ -26,6 +26,10 @@ public final class Sensitivity {
     public static SensitivityResult run(Evaluator ev, PruneContext ctx, SweepMethod method, List<Double> levels,
                                         SweepListener listener, ProgressListener progress) throws EvaluationException, InterruptedException {
         Sweep.checkLevels(levels);
+        if (method.structured()) {
+            throw new IllegalArgumentException("sensitivity prunes one layer at a time; " + method.name()
+                    + " removes whole heads or channels across several layers (pick magnitude, random, wanda or sparsegpt)");
+        }
         if (!Double.isNaN(method.fixedLevel())) {
             throw new IllegalArgumentException("sensitivity prunes at several levels; " + method.name() + " has one (N:M)");
         }

@@ -21,6 +21,11 @@ public interface SweepMethod {
         return Double.NaN;
     }
 
+    /** True when the method removes whole heads or channels (blocks of layers) rather than single weights. */
+    default boolean structured() {
+        return false;
+    }
+
     /** True when the method reads calibration data (activations). */
     default boolean needsCalibration() {
         return false;

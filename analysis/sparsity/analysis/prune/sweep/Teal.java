@@ -49,6 +49,9 @@ import sparsity.analysis.prune.PrunableWeight;
  */
 public final class Teal {
 
+    /** Rows of each linear input sampled for the thresholds (a seeded uniform sample). */
+    public static final int DEFAULT_ROWS = 2048;
+
     /** Suffix of the thresholded copy of a tensor. */
     public static final String SPARSE_SUFFIX = "/teal_sparse";
 

@@ -72,7 +72,7 @@ class PruneSweepCommandTest {
         assertEquals(1, bad.err().strip().lines().count(), bad.err());
         var r = cli("prune", "sweep", "--model", "mnist-mlp", "--methods", "nonsense", "--out", out.toString());
         assertEquals(2, r.status());
-        assertTrue(r.err().contains("unknown method 'nonsense'"), r.err());
+        assertTrue(r.err().contains("no pruning method 'nonsense'"), r.err());
         r = cli("prune", "sweep", "--model", "mnist-mlp", "--levels", "0,150", "--out", out.toString());
         assertEquals(2, r.status());
         assertTrue(r.err().contains("percentages from 0 to 100"), r.err());

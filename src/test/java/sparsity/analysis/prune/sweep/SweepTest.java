@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,6 @@ import sparsity.analysis.onnx.OnnxModels;
 import sparsity.analysis.prune.Masks;
 import sparsity.analysis.prune.PrunableWeight;
 import sparsity.analysis.prune.PrunedModels;
-import sparsity.analysis.prune.Scores;
 import sparsity.analysis.samples.SampleModels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -120,20 +118,27 @@ class SweepTest {
     }
 
     @Test
-    void ordersCutLikeMasks() {
-        Random r = new Random(3);
-        float[] s = new float[1000];
-        for (int i = 0; i < s.length; i++) s[i] = r.nextInt(50) / 7f; // many ties
-        for (double level : new double[] {0, 0.1, 0.5, 0.77, 1}) {
-            assertArrayEquals(Masks.unstructured(s, level), Order.cut(Order.ascending(s, 0, s.length), level));
+    void structuredMethodsOnTheTinyTransformer() throws Exception {
+        Path file = SampleModels.path(SampleModels.TINY_TRANSFORMER);
+        ModelProto m = OnnxModels.read(file);
+        var data = sparsity.analysis.evaluate.EvalData.forSample(SampleModels.TINY_TRANSFORMER, 0, 16);
+        try (Evaluator ev = Evaluator.open(file, m, data, null, null)) {
+            assertEquals(TaskMetric.TOP1, ev.metric(), "logits without labels: top-1 agreement by default");
+            PruneContext ctx = PruneContext.of(file, m, PrunedModels.supported(m), data, 0);
+            SweepResult r = Sweep.run(ev, ctx, List.of(SweepMethods.of("heads"), SweepMethods.of("channels")), List.of(0.0, 0.5), null,
+                    SweepListener.NONE, ProgressListener.NONE);
+            for (String method : List.of("heads", "channels")) {
+                SweepPoint zero = r.point(method, 0).orElseThrow();
+                assertEquals(1.0, zero.value(), 0, method + " at 0% is the dense model");
+                assertEquals(0.0, zero.evaluation().kl(), 0);
+                SweepPoint half = r.point(method, 0.5).orElseThrow();
+                assertTrue(half.actualSparsity() > 0.1, method + " at 50% zeroes whole rows and columns of its blocks: " + half.actualSparsity());
+                assertTrue(half.evaluation().kl() > 0, method);
+            }
+            var e = assertThrows(IllegalArgumentException.class, () -> Sensitivity.run(ev, ctx, SweepMethods.of("heads"), List.of(0.5),
+                    SweepListener.NONE, ProgressListener.NONE));
+            assertTrue(e.getMessage().contains("one layer at a time"), e.getMessage());
         }
-        List<float[]> layers = List.of(Scores.lamp(java.util.Arrays.copyOf(s, 300)), Scores.lamp(java.util.Arrays.copyOfRange(s, 300, 1000)));
-        boolean[] flat = Order.cut(Order.ascending(layers), 0.6);
-        List<boolean[]> g = Masks.global(layers, 0.6);
-        assertArrayEquals(g.get(0), java.util.Arrays.copyOf(flat, 300));
-        assertArrayEquals(g.get(1), java.util.Arrays.copyOfRange(flat, 300, 1000));
-        float[] signed = {0f, -0f, -1f, 2f, -3f, 1f};
-        assertArrayEquals(Masks.unstructured(signed, 0.5), Order.cut(Order.ascending(signed, 0, 6), 0.5));
     }
 
     @Test
