@@ -326,7 +326,9 @@ final class PruneSweepCommand implements Callable<Integer> {
             rows.add(row);
         }
         Exporter.writeCsv(new TableData("layer sensitivity", cols, rows), out.resolve("sensitivity.csv"));
-        var chart = PruneCharts.sensitivity("Layer sensitivity (" + s.method() + ", one layer at a time): drop in " + mt.id(), s.layerNames(),
+        // rows named by their node where it has a name (MiniLM's weights are called onnx::MatMul_787)
+        List<String> labels = s.layers().stream().map(w -> w.node().isBlank() ? w.name() : w.node()).toList();
+        var chart = PruneCharts.sensitivity("Layer sensitivity (" + s.method() + ", one layer at a time): drop in " + mt.id(), labels,
                 s.levels(), s.dropMatrix(), mt.id());
         int h = Math.max(420, Math.min(4000, 140 + 22 * s.layers().size()));
         Exporter.writePng(ImageSource.of(chart), 1000, h, out.resolve("sensitivity.png"));
