@@ -288,9 +288,13 @@ final class PruneSweepCommand implements Callable<Integer> {
                 out.resolve("layers.csv"));
 
         Map<String, List<double[]>> series = new LinkedHashMap<>();
-        for (SweepPoint p : r.points()) series.computeIfAbsent(p.method(), k -> new ArrayList<>()).add(new double[] {100 * p.level(), p.value()});
-        var chart = PruneCharts.curves(file.getFileName() + ": " + mt.id() + " vs weight sparsity", "weight sparsity (%)", mt.description(),
-                series, r.dense().value());
+        // x is the sparsity reached over all pruned weights: for unstructured methods the level, for heads and
+        // channels (whose level is the share of heads or channels) less
+        for (SweepPoint p : r.points()) {
+            series.computeIfAbsent(p.method(), k -> new ArrayList<>()).add(new double[] {100 * p.actualSparsity(), p.value()});
+        }
+        var chart = PruneCharts.curves(file.getFileName() + ": " + mt.id() + " vs weight sparsity", "weight sparsity reached (% of the prunable weights)",
+                mt.description(), series, r.dense().value());
         Exporter.writePng(ImageSource.of(chart), 1000, 640, out.resolve("curve.png"));
     }
 
