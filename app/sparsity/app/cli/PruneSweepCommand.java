@@ -132,6 +132,8 @@ final class PruneSweepCommand implements Callable<Integer> {
                             p.value(), 100 * p.actualSparsity(), p.seconds());
                     o.flush();
                 }, ProgressListener.NONE);
+                for (String why : r.skipped()) o.printf("  skipped %s%n", why);
+                if (r.points().isEmpty()) throw new UserInputException("no method could prune " + file.getFileName());
                 writeCurve(r, file);
                 o.printf(Locale.ROOT, "sweep    %d points in %.1f s (ONNX Runtime %.1f s)%n", r.points().size(), r.seconds(),
                         r.points().stream().mapToDouble(p -> p.evaluation().ortSeconds()).sum());
@@ -294,7 +296,7 @@ final class PruneSweepCommand implements Callable<Integer> {
             series.computeIfAbsent(p.method(), k -> new ArrayList<>()).add(new double[] {100 * p.actualSparsity(), p.value()});
         }
         var chart = PruneCharts.curves(file.getFileName() + ": " + mt.id() + " vs weight sparsity", "weight sparsity reached (% of the prunable weights)",
-                mt.description(), series, r.dense().value());
+                mt.label(), series, r.dense().value());
         Exporter.writePng(ImageSource.of(chart), 1000, 640, out.resolve("curve.png"));
     }
 
@@ -352,7 +354,7 @@ final class PruneSweepCommand implements Callable<Integer> {
         List<double[]> pts = new ArrayList<>();
         for (Teal.Point p : t.points()) pts.add(new double[] {100 * p.sparsity(), p.value()});
         var chart = PruneCharts.curves(file.getFileName() + ": " + mt.id() + " vs activation sparsity (TEAL)",
-                "activation sparsity at the linear-layer inputs, measured (%)", mt.description(), Map.of("TEAL", pts), t.dense().value());
+                "activation sparsity at the linear-layer inputs, measured (%)", mt.label(), Map.of("TEAL", pts), t.dense().value());
         Exporter.writePng(ImageSource.of(chart), 1000, 640, out.resolve("teal.png"));
     }
 

@@ -42,7 +42,8 @@ public final class PruneCharts {
     }
 
     /**
-     * Curves, one line with points per series, x in percent.
+     * Curves, one line with points per series, x in percent. A series named "METHOD VARIANT"
+     * (an N:M point) takes the colour of METHOD.
      *
      * @param series   name to points {@code {x percent, y}}, in drawing order
      * @param baseline the dense model's value (dashed line), or NaN
@@ -62,9 +63,17 @@ public final class PruneCharts {
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         XYPlot plot = new XYPlot(data, x, y, r);
         JFreeChart chart = Charts.themed(new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true));
-        for (int s = 0; s < data.getSeriesCount(); s++) {
-            r.setSeriesPaint(s, PALETTE[s % PALETTE.length]);
-            r.setSeriesStroke(s, new BasicStroke(2f));
+        // a variant ("wanda 2:4") takes the colour of its method ("wanda"), with its own marker
+        List<String> bases = new java.util.ArrayList<>();
+        for (String name : series.keySet()) {
+            String base = name.split(" ", 2)[0];
+            if (!bases.contains(base)) bases.add(base);
+        }
+        int k = 0;
+        for (String name : series.keySet()) {
+            r.setSeriesPaint(k, PALETTE[bases.indexOf(name.split(" ", 2)[0]) % PALETTE.length]);
+            r.setSeriesStroke(k, new BasicStroke(2f));
+            k++;
         }
         if (!Double.isNaN(baseline)) {
             ValueMarker m = new ValueMarker(baseline, new Color(0x444444), new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,

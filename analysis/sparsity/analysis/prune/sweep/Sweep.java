@@ -19,7 +19,9 @@ import sparsity.analysis.evaluate.Evaluator;
  * each point measured on the pruned model exported to ONNX bytes and run by ONNX Runtime against
  * the dense outputs. Points go to a {@link SweepListener} as they are measured, so a chart can
  * grow while the sweep runs; the sweep stops between points (and between evaluation batches)
- * when its thread is interrupted.
+ * when its thread is interrupted. A method that cannot prune the model (the facade refuses it
+ * with an {@link IllegalArgumentException}: heads on a model without attention blocks, say) is
+ * skipped, with the reason in {@link SweepResult#skipped()}, and the sweep goes on.
  *
  * <pre>{@code
  * try (Evaluator ev = Evaluator.open(file, model, EvalData.forSample(SampleModels.MNIST_MLP, 0, 256), null, null)) {
@@ -49,24 +51,31 @@ public final class Sweep {
         List<SweepPoint> points = new ArrayList<>();
         Map<String, Double> prepare = new LinkedHashMap<>();
         if (keepModels != null) Files.createDirectories(keepModels);
+        List<String> skipped = new ArrayList<>();
         for (SweepMethod m : methods) {
             if (Thread.interrupted()) throw new InterruptedException("sweep cancelled");
             long t0 = System.nanoTime();
             int doneBefore = points.size();
             final int all = total;
-            SweepMethod.Pruner pruner = m.prepare(ctx, (f, msg) -> progress.update(f < 0 ? -1 : (doneBefore + 0.5 * f) / all, m.name() + ": " + msg));
-            prepare.put(m.name(), (System.nanoTime() - t0) / 1e9);
             List<Double> ls = Double.isNaN(m.fixedLevel()) ? levels : List.of(m.fixedLevel());
-            for (double level : ls) {
-                if (Thread.interrupted()) throw new InterruptedException("sweep cancelled");
-                progress.update((double) points.size() / total, String.format(Locale.ROOT, "%s at %s", m.name(), percent(level)));
-                SweepPoint p = point(ev, ctx, m.name(), pruner, level, keepModels);
-                points.add(p);
-                listener.point(p);
+            try {
+                SweepMethod.Pruner pruner = m.prepare(ctx, (f, msg) -> progress.update(f < 0 ? -1 : (doneBefore + 0.5 * f) / all, m.name() + ": " + msg));
+                prepare.put(m.name(), (System.nanoTime() - t0) / 1e9);
+                for (double level : ls) {
+                    if (Thread.interrupted()) throw new InterruptedException("sweep cancelled");
+                    progress.update((double) points.size() / total, String.format(Locale.ROOT, "%s at %s", m.name(), percent(level)));
+                    SweepPoint p = point(ev, ctx, m.name(), pruner, level, keepModels);
+                    points.add(p);
+                    listener.point(p);
+                }
+            } catch (IllegalArgumentException e) {
+                // the method cannot prune this model (no attention blocks for heads, an N:M width that does not fit ...)
+                skipped.add(m.name() + ": " + e.getMessage());
+                total -= ls.size() - (points.size() - doneBefore);
             }
         }
         progress.update(1, "Sweep done");
-        return new SweepResult(ev.metric(), ev.output(), ev.data().description(), ev.dense(), points, prepare,
+        return new SweepResult(ev.metric(), ev.output(), ev.data().description(), ev.dense(), points, prepare, skipped,
                 (System.nanoTime() - start) / 1e9);
     }
 

@@ -16,14 +16,16 @@ import sparsity.analysis.evaluate.TaskMetric;
  * @param dense          the dense model's evaluation (the baseline)
  * @param points         the points in the order they were measured (method by method, level by level)
  * @param prepareSeconds per method: the time spent before its first level (scores, calibration)
+ * @param skipped        methods that could not prune the model, each "name: why"
  * @param seconds        wall time of the whole sweep
  */
 public record SweepResult(TaskMetric metric, String output, String data, Evaluation dense, List<SweepPoint> points,
-                          Map<String, Double> prepareSeconds, double seconds) {
+                          Map<String, Double> prepareSeconds, List<String> skipped, double seconds) {
 
     public SweepResult {
         points = List.copyOf(points);
         prepareSeconds = Map.copyOf(prepareSeconds);
+        skipped = List.copyOf(skipped);
     }
 
     /** The point of a method at a level, if measured. */

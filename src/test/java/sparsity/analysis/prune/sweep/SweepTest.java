@@ -171,6 +171,13 @@ class SweepTest {
                 () -> SweepMethods.of("wanda").prepare(ctx, ProgressListener.NONE));
         assertTrue(e.getMessage().contains("calibration"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> SweepMethods.of("nonsense"));
+        try (Evaluator ev = Evaluator.open(MnistFixture.FILE, m, MnistFixture.DATA.first(100), null, null)) {
+            SweepResult r = Sweep.run(ev, ctx, List.of(SweepMethods.of("heads"), SweepMethods.of("magnitude")), List.of(0.5), null,
+                    SweepListener.NONE, ProgressListener.NONE);
+            assertEquals(1, r.points().size(), "a method that cannot prune the model is skipped, the sweep goes on");
+            assertEquals(1, r.skipped().size());
+            assertTrue(r.skipped().getFirst().startsWith("heads: no attention blocks"), r.skipped().getFirst());
+        }
         assertThrows(IllegalArgumentException.class, () -> SweepMethods.nm("lamp", 2, 4));
         assertTrue(Files.exists(MnistFixture.FILE));
     }
