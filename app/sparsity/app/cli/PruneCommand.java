@@ -41,7 +41,7 @@ import sparsity.app.prune.PruneWork;
 import sparsity.kernels.Backend;
 import sparsity.kernels.Backends;
 
-/** {@code ./workbench prune apply}: a pruned copy of a model, and its mask as a file; {@code prune sweep}: metric-vs-sparsity curves. */
+/** {@code ./workbench prune apply}: a pruned copy of a model, and its mask as a file. */
 @Command(name = "prune", description = "Prune the weights of a model.", subcommands = {PruneCommand.Apply.class, PruneSweepCommand.class})
 final class PruneCommand {
 
