@@ -128,7 +128,9 @@ final class MainMenus {
         menu.setId("pruneMenu");
         MenuItem prune = item("Prune the model in front...", "pruneItem", null);
         prune.setOnAction(e -> w.pruning().openDialogForActive());
-        menu.getItems().addAll(prune);
+        MenuItem sweep = item("Sweep methods x sparsity on the model in front...", "sweepItem", null);
+        sweep.setOnAction(e -> w.pruning().openSweepDialogForActive());
+        menu.getItems().addAll(prune, sweep);
         return menu;
     }
 

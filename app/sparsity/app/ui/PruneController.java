@@ -137,6 +137,163 @@ final class PruneController {
     private record MaskRecord(Path file, PruneResult result, String model, String label) {
     }
 
+    // ---- sweeps ---------------------------------------------------------------------------------
+
+    private final Map<String, sparsity.views.prune.CurveViewModel> curves = new LinkedHashMap<>();
+
+    void openSweepDialogForActive() {
+        Optional<OpenModel> m = window.tabs().active();
+        if (m.isEmpty() && window.tabs().all().size() == 1) m = Optional.of(window.tabs().all().getFirst());
+        if (m.isEmpty()) {
+            window.status("Open a model first (or bring it to the front): a sweep prunes the model in front");
+            return;
+        }
+        OpenModel model = m.get();
+        boolean sample;
+        try {
+            sample = PruneWork.sampleData(model.file()).isPresent();
+        } catch (java.io.IOException e) {
+            sample = false;
+        }
+        sparsity.views.prune.SweepDialogView view = new sparsity.views.prune.SweepDialogView(model.displayName(),
+                sparsity.analysis.prune.sweep.SweepMethods.NAMES, sample);
+        Stage st = new Stage();
+        if (window.stage() != null && window.stage().isShowing()) st.initOwner(window.stage());
+        st.setTitle("Sweep \u2014 " + model.displayName());
+        st.setScene(new Scene(view, 640, 420));
+        view.setOnClose(st::close);
+        view.setOnSweep(r -> {
+            st.close();
+            sweep(model, r);
+        });
+        sweepDialog = st;
+        st.show();
+    }
+
+    private Stage sweepDialog;
+
+    Optional<Stage> sweepDialogStage() {
+        return Optional.ofNullable(sweepDialog);
+    }
+
+    /** The curves of a sweep's tab, by model display name (tests). */
+    Optional<sparsity.views.prune.CurveViewModel> curve(String modelName) {
+        return Optional.ofNullable(curves.get(modelName));
+    }
+
+    /**
+     * Runs a sweep as a job: each point lands on the live curve as it is measured; then the layer
+     * sensitivity and the TEAL curve when asked, each in its own tab.
+     */
+    JobManager.Job sweep(OpenModel m, sparsity.views.prune.SweepDialogView.Request req) {
+        Path file = m.file();
+        sparsity.views.prune.CurveViewModel vm = new sparsity.views.prune.CurveViewModel("Sweep of " + m.displayName(),
+                "weight sparsity (%)", "metric");
+        curves.put(m.displayName(), vm);
+        sparsity.views.prune.CurveView cv = new sparsity.views.prune.CurveView(vm, "sweepCurve");
+        Tab tab = new Tab("Sweep: " + m.displayName(), cv);
+        tab.setId("sweepTab-" + FxIds.safe(m.displayName()));
+        tab.setOnClosed(e -> cv.dispose());
+        window.tabs().view().getTabs().add(tab);
+        window.tabs().view().getSelectionModel().select(tab);
+        record Outcome(sparsity.analysis.prune.sweep.SweepResult sweep, sparsity.analysis.prune.sweep.SensitivityResult sensitivity,
+                       sparsity.analysis.prune.sweep.Teal.Result teal, String metric) {
+        }
+        ProgressTask<Outcome> task = ProgressTask.of("Sweep " + m.displayName(), progress -> {
+            ModelProto model = OnnxModels.read(file);
+            List<sparsity.analysis.prune.PrunableWeight> weights = sparsity.analysis.prune.PrunedModels.supported(model);
+            sparsity.analysis.evaluate.EvalData data;
+            Optional<sparsity.analysis.samples.SampleModels.Sample> sample = sampleOf(file);
+            if (!req.eval().isEmpty()) {
+                data = sparsity.analysis.evaluate.EvalData.load(file, Path.of(req.eval()),
+                        sparsity.analysis.capture.InputSources.tokenizerBeside(file).orElse(null), null, 16, 128, 512);
+            } else if (sample.isPresent()) {
+                data = sparsity.analysis.evaluate.EvalData.forSample(sample.get(), sample.get() == sparsity.analysis.samples.SampleModels.MINILM ? 64 : 2000, 64);
+            } else {
+                throw new IllegalArgumentException("name the evaluation data: " + m.displayName() + " is not a bundled sample");
+            }
+            try (sparsity.analysis.evaluate.Evaluator ev = sparsity.analysis.evaluate.Evaluator.open(file, model, data, null, null)) {
+                sparsity.analysis.evaluate.TaskMetric mt = ev.metric();
+                double dense = ev.dense().value();
+                javafx.application.Platform.runLater(() -> {
+                    vm.baseline().set(dense);
+                    vm.message().set("Dense model: " + mt.description() + String.format(Locale.ROOT, " %.4f", dense) + " on " + data.description());
+                });
+                List<sparsity.analysis.prune.sweep.SweepMethod> methods = new java.util.ArrayList<>();
+                for (String name : req.methods()) methods.add(sparsity.analysis.prune.sweep.SweepMethods.of(name));
+                if (req.nm24()) {
+                    for (String name : req.methods()) {
+                        if (sparsity.analysis.prune.sweep.SweepMethods.NM_NAMES.contains(name)) {
+                            methods.add(sparsity.analysis.prune.sweep.SweepMethods.nm(name, 2, 4));
+                        }
+                    }
+                }
+                boolean needCal = methods.stream().anyMatch(sparsity.analysis.prune.sweep.SweepMethod::needsCalibration) || !req.teal().isEmpty();
+                sparsity.analysis.prune.sweep.PruneContext ctx = sparsity.analysis.prune.sweep.PruneContext.of(file, model, weights,
+                        needCal ? data.first(512) : null, 0);
+                sparsity.analysis.prune.sweep.SweepResult r = sparsity.analysis.prune.sweep.Sweep.run(ev, ctx, methods, req.levels(), null,
+                        p -> vm.add(new sparsity.views.prune.CurveViewModel.Point(p.method(), p.actualSparsity(), p.value(), p.actualSparsity(),
+                                p.seconds())), progress);
+                sparsity.analysis.prune.sweep.SensitivityResult sens = null;
+                if (req.sensitivity()) {
+                    progress.update(-1, "Layer sensitivity");
+                    sens = sparsity.analysis.prune.sweep.Sensitivity.run(ev, ctx, sparsity.analysis.prune.sweep.SweepMethods.of("magnitude"),
+                            req.levels().stream().filter(l -> l > 0).toList(), p -> { }, progress);
+                }
+                sparsity.analysis.prune.sweep.Teal.Result teal = null;
+                if (!req.teal().isEmpty()) {
+                    progress.update(-1, "TEAL activation thresholds");
+                    sparsity.analysis.prune.sweep.Teal.Calibration c = sparsity.analysis.prune.sweep.Teal.calibrate(file, model, weights,
+                            data.first(512), sparsity.analysis.prune.sweep.Teal.DEFAULT_ROWS, 0, progress);
+                    teal = sparsity.analysis.prune.sweep.Teal.run(ev, c, req.teal(), p -> { }, progress);
+                }
+                return new Outcome(r, sens, teal, mt.description());
+            }
+        });
+        task.setOnSucceeded(e -> {
+            Outcome o = task.getValue();
+            vm.drain();
+            vm.message().set(vm.message().get() + String.format(Locale.ROOT, " \u2014 %d points in %.1f s", o.sweep().points().size(),
+                    o.sweep().seconds()));
+            if (o.sensitivity() != null) {
+                var s = o.sensitivity();
+                double at = s.levels().get(s.levels().size() / 2);
+                double[] lv = s.levels().stream().mapToDouble(Double::doubleValue).toArray();
+                Map<String, double[]> chosen = s.chosen(o.sweep(), at);
+                sparsity.views.prune.SensitivityView sv = new sparsity.views.prune.SensitivityView(s.layerNames(), lv, s.dropMatrix(), o.metric(),
+                        chosen, at);
+                Tab st = new Tab("Sensitivity: " + m.displayName(), sv);
+                st.setId("sensitivityTab");
+                window.tabs().view().getTabs().add(st);
+            }
+            if (o.teal() != null) {
+                sparsity.views.prune.CurveViewModel tv = new sparsity.views.prune.CurveViewModel("TEAL on " + m.displayName(),
+                        "activation sparsity (%)", "metric");
+                tv.baseline().set(vm.baseline().get());
+                for (var p : o.teal().points()) tv.add(new sparsity.views.prune.CurveViewModel.Point("TEAL", p.sparsity(), p.value(), p.sparsity(), p.seconds()));
+                tv.drain();
+                tv.message().set("Per-layer magnitude thresholds on the inputs of the linear layers, spliced into the graph");
+                Tab tt = new Tab("TEAL: " + m.displayName(), new sparsity.views.prune.CurveView(tv, "tealCurve"));
+                tt.setId("tealTab");
+                window.tabs().view().getTabs().add(tt);
+            }
+            window.status(String.format(Locale.ROOT, "Sweep of %s: %d points in %.1f s", m.displayName(), o.sweep().points().size(), o.sweep().seconds()));
+        });
+        return window.jobs().submit(task.getTitle(), task);
+    }
+
+    private static Optional<sparsity.analysis.samples.SampleModels.Sample> sampleOf(Path file) throws java.io.IOException {
+        Path f = file.toAbsolutePath().normalize();
+        for (sparsity.analysis.samples.SampleModels.Sample s : sparsity.analysis.samples.SampleModels.all()) {
+            try {
+                if (sparsity.analysis.samples.SampleModels.path(s).toAbsolutePath().normalize().equals(f)) return Optional.of(s);
+            } catch (java.io.IOException e) {
+                // not made here
+            }
+        }
+        return Optional.empty();
+    }
+
     private final Map<String, MaskRecord> masks = new LinkedHashMap<>();
 
     private void show(OpenModel m, String label, PruneResult r) {

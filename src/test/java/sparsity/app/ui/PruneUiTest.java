@@ -65,4 +65,32 @@ class PruneUiTest extends MainWindowUiTest {
         UiFixtures.waitUntil(60, () -> status().startsWith("Wrote the pruned model"), this::status);
         OnnxModels.verifyWithRuntime(out);
     }
+
+    @Test
+    void aSweepDrawsItsCurveLiveThenSensitivityAndTeal(FxRobot robot) throws Exception {
+        CaptureUiTest.run(() -> window.openSample(SampleModels.MNIST_MLP));
+        UiFixtures.waitUntil(UiFixtures.LOAD_TIMEOUT_S, () -> fx(() -> window.tabs().all().size() == 1));
+        CaptureUiTest.run(() -> window.pruning().openSweepDialogForActive());
+        UiFixtures.waitUntil(20, () -> window.pruning().sweepDialogStage().isPresent(), this::status);
+        CaptureUiTest.run(() -> {
+            robot.lookup("#sweep-random").queryAs(javafx.scene.control.CheckBox.class).setSelected(false);
+            robot.lookup("#sweep-wanda").queryAs(javafx.scene.control.CheckBox.class).setSelected(false);
+            robot.lookup("#sweepLevels").queryAs(TextField.class).setText("0,50,90");
+            robot.lookup("#sweepSensitivity").queryAs(javafx.scene.control.CheckBox.class).setSelected(true);
+            robot.lookup("#sweepTeal").queryAs(TextField.class).setText("0,50");
+        });
+        robot.clickOn("#sweepStart");
+        UiFixtures.waitUntil(240, () -> status().startsWith("Sweep of mnist-mlp.onnx"), this::status);
+        var vm = fx(() -> window.pruning().curve("mnist-mlp.onnx").orElseThrow());
+        assertEquals(0.9745, fx(() -> vm.baseline().get()), 1e-9, "dense accuracy, 1,949 of 2,000");
+        var points = fx(vm::points);
+        assertEquals(6, points.size(), points.toString());
+        assertTrue(points.stream().filter(p -> p.level() == 0).allMatch(p -> Math.abs(p.value() - 0.9745) < 1e-9), "0% equals dense");
+        double mag90 = points.stream().filter(p -> p.method().equals("magnitude") && p.level() > 0.85).findFirst().orElseThrow().value();
+        double gpt90 = points.stream().filter(p -> p.method().equals("sparsegpt") && p.level() > 0.85).findFirst().orElseThrow().value();
+        assertTrue(gpt90 > mag90, "SparseGPT holds up better at 90%: " + gpt90 + " vs " + mag90);
+        assertTrue(robot.lookup("#sensitivityView").tryQuery().isPresent() || fx(() -> window.tabs().view().getTabs().stream()
+                .anyMatch(t -> "sensitivityTab".equals(t.getId()))));
+        assertTrue(fx(() -> window.tabs().view().getTabs().stream().anyMatch(t -> "tealTab".equals(t.getId()))));
+    }
 }
