@@ -217,6 +217,7 @@ final class PruneController {
                 double dense = ev.dense().value();
                 javafx.application.Platform.runLater(() -> {
                     vm.baseline().set(dense);
+                    vm.metricLabel().set(mt.label());
                     vm.message().set("Dense model: " + mt.description() + String.format(Locale.ROOT, " %.4f", dense) + " on " + data.description());
                 });
                 List<sparsity.analysis.prune.sweep.SweepMethod> methods = new java.util.ArrayList<>();
@@ -270,6 +271,7 @@ final class PruneController {
                 sparsity.views.prune.CurveViewModel tv = new sparsity.views.prune.CurveViewModel("TEAL on " + m.displayName(),
                         "activation sparsity (%)", "metric");
                 tv.baseline().set(vm.baseline().get());
+                tv.metricLabel().set(vm.metricLabel().get());
                 for (var p : o.teal().points()) tv.add(new sparsity.views.prune.CurveViewModel.Point("TEAL", p.sparsity(), p.value(), p.sparsity(), p.seconds()));
                 tv.drain();
                 tv.message().set("Per-layer magnitude thresholds on the inputs of the linear layers, spliced into the graph");

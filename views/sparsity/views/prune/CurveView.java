@@ -54,6 +54,8 @@ public final class CurveView extends BorderPane {
         NumberAxis y = (NumberAxis) p.getRangeAxis();
         y.setAutoRangeIncludesZero(false);
         y.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###"));
+        y.setLabel(vm.metricLabel().get());
+        vm.metricLabel().addListener((o, a, b) -> y.setLabel(b));
         colours();
         vm.data().addChangeListener(e -> colours());
         ChartViewer viewer = new ChartViewer(chart);

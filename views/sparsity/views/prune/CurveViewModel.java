@@ -40,6 +40,7 @@ public final class CurveViewModel {
     private final Map<String, Boolean> visible = new LinkedHashMap<>();
     private final DoubleProperty baseline = new SimpleDoubleProperty(Double.NaN);
     private final StringProperty message = new SimpleStringProperty("");
+    private final StringProperty metricLabel = new SimpleStringProperty();
 
     /**
      * @param title  chart title
@@ -50,6 +51,12 @@ public final class CurveViewModel {
         this.title = title;
         this.xLabel = xLabel;
         this.metric = metric;
+        metricLabel.set(metric);
+    }
+
+    /** The y axis' label (set once the metric is known). */
+    public StringProperty metricLabel() {
+        return metricLabel;
     }
 
     public String title() {

@@ -93,13 +93,14 @@ public final class MaskView extends BorderPane {
         VBox right = new VBox(6, facts, charts);
         VBox.setVgrow(charts, javafx.scene.layout.Priority.ALWAYS);
         SplitPane split = new SplitPane(heat, right);
-        split.setDividerPositions(0.55);
+        split.setDividerPositions(0.45);
         setCenter(split);
     }
 
     private static Label bold(String s) {
         Label l = new Label(s);
         l.setStyle("-fx-font-weight: bold;");
+        l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         return l;
     }
 

@@ -72,7 +72,7 @@ public final class PruneResultView extends BorderPane {
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> show(b));
         ExportActions.install(table, this::layersTable, "pruned-layers");
         SplitPane split = new SplitPane(table, maskPane);
-        split.setDividerPositions(0.42);
+        split.setDividerPositions(0.3);
         setCenter(split);
     }
 
