@@ -214,7 +214,9 @@ public final class TrainingView extends BorderPane {
 
     private static void tidy(NumberAxis a, boolean includeZero) {
         a.setAutoRangeIncludesZero(includeZero);
-        a.setAutoRangeMinimumSize(1e-3);
+        // counts and shares start at 0; a flat curve at 0 still gets a readable axis
+        if (includeZero) a.setRangeType(org.jfree.data.RangeType.POSITIVE);
+        a.setAutoRangeMinimumSize(includeZero ? 0.01 : 1e-3);
         a.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###"));
     }
 
