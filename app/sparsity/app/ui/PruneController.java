@@ -212,7 +212,9 @@ final class PruneController {
             } else {
                 throw new IllegalArgumentException("name the evaluation data: " + m.displayName() + " is not a bundled sample");
             }
-            try (sparsity.analysis.evaluate.Evaluator ev = sparsity.analysis.evaluate.Evaluator.open(file, model, data, null, null)) {
+            sparsity.analysis.evaluate.TaskMetric chosen = req.metric() == null || req.metric().equals("auto") ? null
+                    : sparsity.analysis.evaluate.TaskMetric.parse(req.metric());
+            try (sparsity.analysis.evaluate.Evaluator ev = sparsity.analysis.evaluate.Evaluator.open(file, model, data, chosen, null)) {
                 sparsity.analysis.evaluate.TaskMetric mt = ev.metric();
                 double dense = ev.dense().value();
                 javafx.application.Platform.runLater(() -> {

@@ -27,7 +27,12 @@ import javafx.scene.layout.Priority;
 public final class SweepDialogView extends BorderPane {
 
     /** What the dialog asks for. */
-    public record Request(List<String> methods, List<Double> levels, boolean nm24, boolean sensitivity, List<Double> teal, String eval) {
+    public record Request(List<String> methods, List<Double> levels, boolean nm24, boolean sensitivity, List<Double> teal, String eval,
+                          String metric) {
+        /** Without a metric choice: the model's default (accuracy with labels, cosine for embeddings, top-1 for logits). */
+        public Request(List<String> methods, List<Double> levels, boolean nm24, boolean sensitivity, List<Double> teal, String eval) {
+            this(methods, levels, nm24, sensitivity, teal, eval, "auto");
+        }
     }
 
     private final List<CheckBox> methods = new ArrayList<>();
@@ -36,6 +41,7 @@ public final class SweepDialogView extends BorderPane {
     private final CheckBox sensitivity = new CheckBox("layer sensitivity (magnitude, one layer at a time)");
     private final TextField teal = new TextField("0,25,50,70,80,90");
     private final TextField eval = new TextField();
+    private final javafx.scene.control.ComboBox<String> metric = new javafx.scene.control.ComboBox<>();
     private final Label problem = new Label();
     private Consumer<Request> onSweep = r -> { };
     private Runnable onClose = () -> { };
@@ -70,6 +76,10 @@ public final class SweepDialogView extends BorderPane {
         eval.setId("sweepEval");
         eval.setPromptText(sample ? "empty: the sample's own evaluation data" : "texts, image folder or .npy (required)");
         g.addRow(row++, new Label("Evaluation data"), eval);
+        metric.setId("sweepMetric");
+        metric.getItems().setAll("auto", "accuracy", "cosine", "kl", "top1");
+        metric.setValue("auto");
+        g.addRow(row++, new Label("Metric"), metric);
         GridPane.setHgrow(levels, Priority.ALWAYS);
         setCenter(g);
         problem.setStyle("-fx-text-fill: #b00020;");
@@ -95,7 +105,7 @@ public final class SweepDialogView extends BorderPane {
             List<Double> lv = percents(levels.getText(), "sparsity levels");
             List<Double> tl = teal.getText().isBlank() ? List.of() : percents(teal.getText(), "TEAL levels");
             problem.setText("");
-            onSweep.accept(new Request(ms, lv, nm.isSelected(), sensitivity.isSelected(), tl, eval.getText().strip()));
+            onSweep.accept(new Request(ms, lv, nm.isSelected(), sensitivity.isSelected(), tl, eval.getText().strip(), metric.getValue()));
         } catch (IllegalArgumentException e) {
             problem.setText(e.getMessage());
         }
