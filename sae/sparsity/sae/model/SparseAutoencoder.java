@@ -41,6 +41,7 @@ public abstract class SparseAutoencoder implements AutoCloseable {
     private MemoryScope readout;
     private IntMatrix readIdx;
     private FloatMatrix readZ;
+    private StepTimer timer;
 
     /**
      * Shapes and the init shared by all: one kaiming-uniform draw W0 [n x d]; W_enc = W0 and the
@@ -153,9 +154,26 @@ public abstract class SparseAutoencoder implements AutoCloseable {
 
     /** One optimizer step on batch x [B x d] with learning rate lr. */
     public final StepStats trainStep(FloatMatrix x, float lr) {
+        if (timer != null) timer.start();
         StepStats s = gradients(x);
+        lap(StepTimer.Phase.OTHER);
         applyAdam(lr);
+        lap(StepTimer.Phase.OPTIMIZER);
+        if (timer != null) timer.end();
         return s;
+    }
+
+    /**
+     * Times the phases of the following training steps into {@code t} (null: stop timing).
+     * Timing reads the clock between phases only and changes no result.
+     */
+    public final void timer(StepTimer t) {
+        this.timer = t;
+    }
+
+    /** Ends the phase now running (when timed): the time since the last mark goes to {@code phase}. */
+    protected final void lap(StepTimer.Phase phase) {
+        if (timer != null) timer.lap(phase);
     }
 
     /** Gradient buffers of the last {@link #gradients} call: dW_enc, dW_dec, db_enc, db_pre. */

@@ -97,8 +97,10 @@ public final class TopKAutoencoder extends SparseAutoencoder {
         int rows = x.rows();
         prepareRows(x, b.xc, b.pre, b.xhat, true);
         backend.gemm(false, true, 1f, b.xc, p.wEnc, 1f, b.pre);
+        lap(StepTimer.Phase.ENCODER);
         backend.topkRows(b.pre, b.vals, b.idx);
         for (int r = 0; r < rows; r++) for (int j = 0; j < cfg.k(); j++) b.z.set(r, j, Math.max(0f, b.vals.get(r, j)));
+        lap(StepTimer.Phase.TOPK);
         backend.sparseDecode(b.idx, b.z, p.wDec, 1f, b.xhat);
     }
 
@@ -120,6 +122,7 @@ public final class TopKAutoencoder extends SparseAutoencoder {
         Residual res = residual(x, b.xhat, b.gx);
         // latent gradient at the kept latents, through the ReLU
         backend.sparseRowDots(b.idx, b.gx, p.wDec, b.gz);
+        lap(StepTimer.Phase.DECODE);
         long active = 0;
         int[] fired = new int[n];
         for (int r = 0; r < rows; r++) {
@@ -138,6 +141,7 @@ public final class TopKAutoencoder extends SparseAutoencoder {
         backend.scatterAdd(b.idx, b.gz, gBEnc);
         columnSums(b.gx, gBPre, false);
         dead.record(rows, fired);
+        lap(StepTimer.Phase.BACKWARD);
         double auxLoss = 0;
         int[] deadIdx = dead.dead();
         if (deadIdx.length > 0 && cfg.auxAlpha() > 0 && cfg.kAux() > 0) {
@@ -147,9 +151,12 @@ public final class TopKAutoencoder extends SparseAutoencoder {
             }
             auxLoss = aux.step(backend, b, x, deadIdx, cfg.kAux(), cfg.auxAlpha(), p, gWEnc, gWDec, gBEnc, gBPre);
         }
+        lap(StepTimer.Phase.AUXK);
         // encoder path of b_pre: d pre / d b_pre = -W_enc^T
         backend.gemm(false, false, -1f, gBEnc, p.wEnc, 1f, gBPre);
+        lap(StepTimer.Phase.BACKWARD);
         removeParallelComponent();
+        lap(StepTimer.Phase.OPTIMIZER);
         return new StepStats(res.nmse() + auxLoss, res.nmse(), res.fvu(), (double) active / rows, auxLoss, deadIdx.length);
     }
 
