@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -32,7 +33,9 @@ final class TopK {
     private static final int L = S.length();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     /** Vector accumulators of group maxima: 4 * L groups (64 with AVX-512). */
-    private static final int GROUPS = 4;
+    static final int GROUPS = 4;
+    /** Groups of a row: GROUPS * L. */
+    static final int GROUP_LANES = GROUPS * L;
 
     private TopK() {
     }
@@ -45,10 +48,9 @@ final class TopK {
         par.forRange(x.rows(), 32, (part, from, to) -> {
             float[] row = new float[n];
             long[] cand = new long[n];
-            float[] maxima = new float[GROUPS * L];
             for (int r = from; r < to; r++) {
                 x.copyRow(r, row, 0);
-                int c = candidates(row, n, k, cand, maxima);
+                int c = candidates(row, n, k, cand);
                 Arrays.sort(cand, 0, c);
                 for (int j = 0; j < k; j++) {
                     int col = (int) cand[j];
@@ -65,56 +67,263 @@ final class TopK {
     }
 
     /** Fills cand with rank keys of a superset of the row's top k (all entries in the worst case). */
-    private static int candidates(float[] row, int n, int k, long[] cand, float[] maxima) {
+    private static int candidates(float[] row, int n, int k, long[] cand) {
+        return candidates(row, 0, n, 0, k, cand, null, 0);
+    }
+
+    /**
+     * Rank keys of a superset of the top k of row[off, off + n), whose entries are columns col0,
+     * col0 + 1, ... (all entries in the worst case).
+     */
+    private static int candidates(float[] row, int off, int n, int col0, int k, long[] cand, float[] mx, int mo) {
         int full = n / L;
         if (full < GROUPS || GROUPS * L < k) {
-            return all(row, n, cand);
+            return all(row, off, n, col0, cand);
         }
-        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0, m2 = m0, m3 = m0;
+        FloatVector m0, m1, m2, m3;
         int v = 0;
-        for (; v + GROUPS <= full; v += GROUPS) {
-            int o = v * L;
-            m0 = m0.max(FloatVector.fromArray(S, row, o));
-            m1 = m1.max(FloatVector.fromArray(S, row, o + L));
-            m2 = m2.max(FloatVector.fromArray(S, row, o + 2 * L));
-            m3 = m3.max(FloatVector.fromArray(S, row, o + 3 * L));
+        if (mx != null) {
+            // group maxima of the whole chunk, taken by the caller as the entries were made
+            m0 = FloatVector.fromArray(S, mx, mo);
+            m1 = FloatVector.fromArray(S, mx, mo + L);
+            m2 = FloatVector.fromArray(S, mx, mo + 2 * L);
+            m3 = FloatVector.fromArray(S, mx, mo + 3 * L);
+            v = full;
+        } else {
+            m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            m1 = m0;
+            m2 = m0;
+            m3 = m0;
+            for (; v + GROUPS <= full; v += GROUPS) {
+                int o = off + v * L;
+                m0 = m0.max(FloatVector.fromArray(S, row, o));
+                m1 = m1.max(FloatVector.fromArray(S, row, o + L));
+                m2 = m2.max(FloatVector.fromArray(S, row, o + 2 * L));
+                m3 = m3.max(FloatVector.fromArray(S, row, o + 3 * L));
+            }
         }
         // 4L disjoint groups; the k-th largest group maximum has k entries at or above it
-        m0.intoArray(maxima, 0);
-        m1.intoArray(maxima, L);
-        m2.intoArray(maxima, 2 * L);
-        m3.intoArray(maxima, 3 * L);
         if (Float.isNaN(m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX))) {
-            return all(row, n, cand);
+            return all(row, off, n, col0, cand);
         }
-        for (int i = v * L; i < n; i++) {
-            if (Float.isNaN(row[i])) return all(row, n, cand);
+        for (int i = off + v * L; mx == null && i < off + n; i++) {
+            if (Float.isNaN(row[i])) return all(row, off, n, col0, cand);
         }
-        Arrays.sort(maxima);
-        float t = maxima[GROUPS * L - k];
+        float t = bound(m0, m1, m2, m3, k);
         FloatVector tv = FloatVector.broadcast(S, t);
         int c = 0;
         int i = 0;
         for (; i + L <= n; i += L) {
-            VectorMask<Float> ge = FloatVector.fromArray(S, row, i).compare(VectorOperators.GE, tv);
+            VectorMask<Float> ge = FloatVector.fromArray(S, row, off + i).compare(VectorOperators.GE, tv);
             if (ge.anyTrue()) {
                 long bits = ge.toLong();
                 while (bits != 0) {
                     int lane = Long.numberOfTrailingZeros(bits);
                     bits &= bits - 1;
-                    cand[c++] = rankKey(row[i + lane], i + lane);
+                    cand[c++] = rankKey(row[off + i + lane], col0 + i + lane);
                 }
             }
         }
         for (; i < n; i++) {
-            if (row[i] >= t) cand[c++] = rankKey(row[i], i);
+            if (row[off + i] >= t) cand[c++] = rankKey(row[off + i], col0 + i);
         }
         return c;
     }
 
+    /** Bits of a key settled by {@link #bound}: the sign, the exponent and 7 bits of mantissa. */
+    private static final int BOUND_BITS = 16;
+
+    /**
+     * A lower bound t on the k-th largest of the 4L lanes of m0..m3 (no NaN) with at least k lanes
+     * at or above it: the k-th largest key (Checks.key) to its top 16 bits, built bit by bit
+     * (keep a bit when at least k keys reach the prefix with it), vector compares and bit counts
+     * only; at most 2^-7 relative below the exact k-th largest.
+     */
+    private static float bound(FloatVector m0, FloatVector m1, FloatVector m2, FloatVector m3, int k) {
+        IntVector k0 = key(m0), k1 = key(m1), k2 = key(m2), k3 = key(m3);
+        int prefix = 0; // in the unsigned order of key ^ MIN_VALUE
+        for (int bit = 31; bit >= 32 - BOUND_BITS; bit--) {
+            int trial = prefix | 1 << bit;
+            int thr = trial ^ Integer.MIN_VALUE;
+            int count = Long.bitCount(k0.compare(VectorOperators.GE, thr).toLong())
+                    + Long.bitCount(k1.compare(VectorOperators.GE, thr).toLong())
+                    + Long.bitCount(k2.compare(VectorOperators.GE, thr).toLong())
+                    + Long.bitCount(k3.compare(VectorOperators.GE, thr).toLong());
+            if (count >= k) prefix = trial;
+        }
+        float t = Checks.unkey(prefix ^ Integer.MIN_VALUE);
+        // keys below that of -Inf are negative NaNs; every entry is at or above -Inf
+        return Float.isNaN(t) ? Float.NEGATIVE_INFINITY : t;
+    }
+
+    /** Checks.key of each lane. */
+    private static IntVector key(FloatVector v) {
+        IntVector b = v.reinterpretAsInts();
+        return b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.ASHR, 31).and(0x7fffffff));
+    }
+
     private static int all(float[] row, int n, long[] cand) {
-        for (int i = 0; i < n; i++) cand[i] = rankKey(row[i], i);
+        return all(row, 0, n, 0, cand);
+    }
+
+    private static int all(float[] row, int off, int n, int col0, long[] cand) {
+        for (int i = 0; i < n; i++) cand[i] = rankKey(row[off + i], col0 + i);
         return n;
+    }
+
+    private static final long LANE_MASK = L == 64 ? -1L : (1L << L) - 1;
+
+    /**
+     * Merges a chunk of a row into the row's running top-k: chunk[off, off + n) holds the row's
+     * columns col0, col0 + 1, ...; the values and indices at float/int index vo/io of vs/is hold,
+     * in rank order, the top min(k, col0) of the columns before col0, and on return the top
+     * min(k, col0 + n) of the columns before col0 + n. Chunks must come in column order. cand holds
+     * at least n + k longs; mx at mo holds the chunk's 4L group maxima (see Gemm.finish), or is null.
+     * The result is exactly topkRows' on the whole row.
+     *
+     * <p>The first chunk goes through the group-maximum filter and a sort of the survivors. A later
+     * chunk is compared with the running k-th value: only entries ranking above it can enter (an
+     * equal value has a higher index, so it ranks below), usually few, and each is inserted into
+     * the running list in place.
+     */
+    static void mergeChunk(float[] chunk, int off, int n, int col0, int k, MemorySegment vs, long vo, MemorySegment is,
+                           long io, long[] cand, float[] mx, int mo) {
+        int have = Math.min(k, col0);
+        if (have < k) {
+            // a chunk entry of the merged top k is in the chunk's own top k
+            int c = candidates(chunk, off, n, col0, k, cand, mx, mo);
+            for (int j = 0; j < have; j++) cand[c++] = rankKey(vs.getAtIndex(F, vo + j), is.getAtIndex(ValueLayout.JAVA_INT, io + j));
+            Arrays.sort(cand, 0, c);
+            int keep = Math.min(k, col0 + n);
+            for (int j = 0; j < keep; j++) {
+                long key = cand[j];
+                vs.setAtIndex(F, vo + j, unrank(key));
+                is.setAtIndex(ValueLayout.JAVA_INT, io + j, (int) key);
+            }
+            return;
+        }
+        float t = vs.getAtIndex(F, vo + k - 1);
+        FloatVector tv = FloatVector.broadcast(S, t);
+        // the running list as rank keys in cand[n .. n + k), read only once a candidate shows up
+        int base = n;
+        boolean loaded = false;
+        long kth = 0;
+        int i = 0;
+        for (; i < n; i += L) {
+            long bits;
+            if (i + L <= n) {
+                VectorMask<Float> lt = FloatVector.fromArray(S, chunk, off + i).compare(VectorOperators.LT, tv);
+                if (lt.allTrue()) continue;
+                bits = ~lt.toLong() & LANE_MASK;
+            } else {
+                bits = 0;
+                for (int j = i; j < n; j++) if (!(chunk[off + j] < t)) bits |= 1L << (j - i);
+            }
+            while (bits != 0) {
+                int lane = Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                long key = rankKey(chunk[off + i + lane], col0 + i + lane);
+                if (!loaded) {
+                    for (int j = 0; j < k; j++) {
+                        cand[base + j] = rankKey(vs.getAtIndex(F, vo + j), is.getAtIndex(ValueLayout.JAVA_INT, io + j));
+                    }
+                    kth = cand[base + k - 1];
+                    loaded = true;
+                }
+                if (key >= kth) continue;
+                // insert in rank order, dropping the last
+                int pos = Arrays.binarySearch(cand, base, base + k - 1, key);
+                pos = pos < 0 ? -pos - 1 : pos;
+                System.arraycopy(cand, pos, cand, pos + 1, base + k - 1 - pos);
+                cand[pos] = key;
+                kth = cand[base + k - 1];
+            }
+        }
+        if (!loaded) return;
+        for (int j = 0; j < k; j++) {
+            long key = cand[base + j];
+            vs.setAtIndex(F, vo + j, unrank(key));
+            is.setAtIndex(ValueLayout.JAVA_INT, io + j, (int) key);
+        }
+    }
+
+    /** The value of a rank key (NaN as the canonical NaN). */
+    private static float unrank(long key) {
+        return Checks.unkey(~(int) (key >> 32));
+    }
+
+    /**
+     * In place, per row: the k largest entries (rank order of Checks.key, ties to the lower index)
+     * become max(0, x), the others 0. The k-th largest key comes from a selection (quickselect on
+     * the keys, a sort when it degenerates), then one pass keeps the entries above it and the
+     * first entries equal to it. Rows are split among threads.
+     */
+    static void reluRows(Parallel par, FloatMatrix x, int k) {
+        int n = x.cols();
+        if (k < 0 || k > n) throw new IllegalArgumentException("k = " + k + " outside [0, " + n + "]");
+        par.forRange(x.rows(), 16, (part, from, to) -> {
+            float[] row = new float[n];
+            int[] keys = new int[n];
+            MemorySegment s = x.segment();
+            for (int r = from; r < to; r++) {
+                long base = r * x.stride();
+                x.copyRow(r, row, 0);
+                if (k == 0) {
+                    java.util.Arrays.fill(row, 0f);
+                } else {
+                    for (int i = 0; i < n; i++) keys[i] = Checks.key(row[i]);
+                    int thr = select(keys, n, n - k);
+                    int above = 0;
+                    for (int i = 0; i < n; i++) if (Checks.key(row[i]) > thr) above++;
+                    int equal = k - above;
+                    for (int i = 0; i < n; i++) {
+                        int key = Checks.key(row[i]);
+                        if (key > thr || key == thr && equal-- > 0) row[i] = Math.max(0f, row[i]);
+                        else row[i] = 0f;
+                    }
+                }
+                MemorySegment.copy(row, 0, s, F, 4L * base, n);
+            }
+        });
+    }
+
+    /** The value of rank m (0 = smallest) of a[0, n), reordering a: quickselect, a sort if it degenerates. */
+    static int select(int[] a, int n, int m) {
+        int lo = 0;
+        int hi = n - 1;
+        int budget = 2 * (32 - Integer.numberOfLeadingZeros(n)) + 4;
+        while (hi > lo) {
+            if (budget-- == 0) {
+                Arrays.sort(a, lo, hi + 1);
+                return a[m];
+            }
+            // median of three as the pivot, then a three-way partition (many equal keys stay linear)
+            int mid = (lo + hi) >>> 1;
+            int p = median(a[lo], a[mid], a[hi]);
+            int lt = lo;
+            int gt = hi;
+            int i = lo;
+            while (i <= gt) {
+                int v = a[i];
+                if (v < p) {
+                    a[i++] = a[lt];
+                    a[lt++] = v;
+                } else if (v > p) {
+                    a[i] = a[gt];
+                    a[gt--] = v;
+                } else {
+                    i++;
+                }
+            }
+            if (m < lt) hi = lt - 1;
+            else if (m > gt) lo = gt + 1;
+            else return p;
+        }
+        return a[m];
+    }
+
+    private static int median(int a, int b, int c) {
+        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }
 
     static float batch(Parallel par, FloatMatrix x, int total, IntMatrix rowStart, IntMatrix cols, FloatMatrix vals) {
