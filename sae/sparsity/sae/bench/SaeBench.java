@@ -169,7 +169,9 @@ public final class SaeBench {
     }
 
     private static Times timeOurs(TopKAutoencoder sae, FloatMatrix[] batches, Settings s, int[] forced, int step) {
-        StepTimer timer = new StepTimer();
+        // profiling on one thread: -Dbench.cpuclock=true times the thread's CPU time, not the wall
+        StepTimer timer = Boolean.getBoolean("bench.cpuclock") && s.threads() == 1
+                ? new StepTimer(ManagementFactory.getThreadMXBean()::getCurrentThreadCpuTime) : new StepTimer();
         int phases = Phase.values().length;
         List<double[]> rec = new ArrayList<>();
         int rejected = 0;

@@ -191,9 +191,12 @@ public abstract class SparseAutoencoder implements AutoCloseable {
         FloatMatrix[] params = p.all();
         FloatMatrix[] grads = gradientBuffers();
         for (int t = 0; t < params.length; t++) {
-            if (trains(t)) backend.adam(params[t], grads[t], adamM[t], adamV[t], adam, step);
+            if (!trains(t)) continue;
+            // the decoder (tensor 1) kept at unit norm: Adam and the renormalization in one pass
+            if (t == 1 && unitDecoder()) backend.adamUnitRows(params[t], grads[t], adamM[t], adamV[t], adam, step, 1e-30f);
+            else backend.adam(params[t], grads[t], adamM[t], adamV[t], adam, step);
         }
-        if (unitDecoder()) backend.normalizeRows(p.wDec, 1e-30f);
+        if (unitDecoder() && !trains(1)) backend.normalizeRows(p.wDec, 1e-30f);
         afterStep();
     }
 
@@ -343,18 +346,7 @@ public abstract class SparseAutoencoder implements AutoCloseable {
 
     /** Removes from each decoder column's gradient its component along that (unit) column. */
     protected final void removeParallelComponent() {
-        float[] g = new float[d];
-        float[] w = new float[d];
-        for (int i = 0; i < n; i++) {
-            gWDec.copyRow(i, g, 0);
-            p.wDec.copyRow(i, w, 0);
-            double dot = 0;
-            for (int c = 0; c < d; c++) dot += (double) g[c] * w[c];
-            if (dot == 0) continue;
-            float f = (float) dot;
-            for (int c = 0; c < d; c++) g[c] -= f * w[c];
-            gWDec.row(i).copyFrom(g);
-        }
+        backend.projectOutRows(gWDec, p.wDec);
     }
 
     // ------------------------------------------------------------ checkpoints

@@ -38,17 +38,31 @@ public final class StepTimer {
     }
 
     private final long[] nanos = new long[Phase.values().length];
+    private final java.util.function.LongSupplier clock;
     private long last;
     private long steps;
 
+    /** A timer of wall time (System.nanoTime). */
+    public StepTimer() {
+        this(System::nanoTime);
+    }
+
+    /**
+     * A timer reading another clock in nanoseconds, e.g. the CPU time of the training thread,
+     * which on a single-threaded backend measures the work undisturbed by other programs.
+     */
+    public StepTimer(java.util.function.LongSupplier clock) {
+        this.clock = clock;
+    }
+
     /** Marks the start of a step (and of its first phase). */
     void start() {
-        last = System.nanoTime();
+        last = clock.getAsLong();
     }
 
     /** Ends the phase now running: the time since the last mark goes to {@code phase}. */
     void lap(Phase phase) {
-        long t = System.nanoTime();
+        long t = clock.getAsLong();
         nanos[phase.ordinal()] += t - last;
         last = t;
     }
