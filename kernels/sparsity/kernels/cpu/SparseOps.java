@@ -95,38 +95,63 @@ final class SparseOps {
 
     /**
      * The (b, j) slots of a k-sparse matrix bucketed by latent (a stable counting sort, so each
-     * latent's slots stay in batch order): slots start[i] .. start[i+1] - 1 belong to latent i;
-     * slot e has batch row row[e] and value coef[e].
+     * latent's slots stay in batch order; the rows are counted and placed in fixed parts in
+     * parallel, which changes nothing in the result): slots start[i] .. start[i+1] - 1 belong to
+     * latent i; slot e has batch row row[e] and value coef[e].
      */
     record Buckets(int[] start, int[] row, float[] coef) {
-        static Buckets of(IntMatrix idx, FloatMatrix val, int n) {
+        /** Rows are counted and placed in this many fixed parts, in parallel. */
+        private static final int PARTS = 8;
+
+        static Buckets of(Parallel par, IntMatrix idx, FloatMatrix val, int n) {
             int k = idx.cols();
             int rows = idx.rows();
             MemorySegment is = idx.segment();
             MemorySegment vs = val.segment();
-            int[] start = new int[n + 1];
-            for (int b = 0; b < rows; b++) {
-                long io = b * idx.stride();
-                for (int j = 0; j < k; j++) {
-                    int i = Checks.slot(is.getAtIndex(I, io + j), n);
-                    if (i >= 0) start[i + 1]++;
+            int parts = Math.max(1, Math.min(PARTS, rows / 64));
+            int[][] counts = new int[parts][];
+            par.forRange(parts, 1, (slot, from, to) -> {
+                for (int p = from; p < to; p++) {
+                    int[] cnt = new int[n];
+                    for (int b = p * rows / parts, end = (p + 1) * rows / parts; b < end; b++) {
+                        long io = b * idx.stride();
+                        for (int j = 0; j < k; j++) {
+                            int i = Checks.slot(is.getAtIndex(I, io + j), n);
+                            if (i >= 0) cnt[i]++;
+                        }
+                    }
+                    counts[p] = cnt;
                 }
+            });
+            // part p's slots of latent i go after those of the parts before it: batch order
+            int[] start = new int[n + 1];
+            for (int i = 0; i < n; i++) {
+                int s = start[i];
+                for (int p = 0; p < parts; p++) {
+                    int c = counts[p][i];
+                    counts[p][i] = s;
+                    s += c;
+                }
+                start[i + 1] = s;
             }
-            for (int i = 0; i < n; i++) start[i + 1] += start[i];
-            int[] fill = start.clone();
             int[] row = new int[start[n]];
             float[] coef = new float[start[n]];
-            for (int b = 0; b < rows; b++) {
-                long io = b * idx.stride();
-                long vo = b * val.stride();
-                for (int j = 0; j < k; j++) {
-                    int i = is.getAtIndex(I, io + j);
-                    if (i < 0) continue;
-                    int e = fill[i]++;
-                    row[e] = b;
-                    coef[e] = vs.getAtIndex(F, vo + j);
+            par.forRange(parts, 1, (slot, from, to) -> {
+                for (int p = from; p < to; p++) {
+                    int[] fill = counts[p];
+                    for (int b = p * rows / parts, end = (p + 1) * rows / parts; b < end; b++) {
+                        long io = b * idx.stride();
+                        long vo = b * val.stride();
+                        for (int j = 0; j < k; j++) {
+                            int i = is.getAtIndex(I, io + j);
+                            if (i < 0) continue;
+                            int e = fill[i]++;
+                            row[e] = b;
+                            coef[e] = vs.getAtIndex(F, vo + j);
+                        }
+                    }
                 }
-            }
+            });
             return new Buckets(start, row, coef);
         }
     }
@@ -134,7 +159,7 @@ final class SparseOps {
     /** W[idx[b, j], :] += val[b, j] * G[b, :], each weight row by one thread, in batch order. */
     static void outerAccumulate(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
         Checks.sparse(idx, val, g, w);
-        outer(par, Buckets.of(idx, val, w.rows()), g, w, true);
+        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, true);
     }
 
     /**
@@ -143,7 +168,7 @@ final class SparseOps {
      */
     static void outerProduct(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
         Checks.sparse(idx, val, g, w);
-        outer(par, Buckets.of(idx, val, w.rows()), g, w, false);
+        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, false);
     }
 
     /**
@@ -152,73 +177,75 @@ final class SparseOps {
      * operations as one axpy per slot, without loading and storing the row for every slot.
      */
     private static void outer(Parallel par, Buckets bk, FloatMatrix g, FloatMatrix w, boolean accumulate) {
-        int d = w.cols();
-        int[] start = bk.start();
-        int[] rowOf = bk.row();
-        float[] coef = bk.coef();
         par.forRange(w.rows(), 16, (slot, from, to) -> {
-            MemorySegment ws = w.segment();
-            MemorySegment gs = g.segment();
-            long ldg = 4L * g.stride();
-            for (int i = from; i < to; i++) {
-                long wo = 4L * i * w.stride();
-                int e0 = start[i];
-                int e1 = start[i + 1];
-                int c = 0;
-                for (; c + 8 * L <= d; c += 8 * L) {
-                    long cb = 4L * c;
-                    FloatVector a0, a1, a2, a3, a4, a5, a6, a7;
-                    if (accumulate) {
-                        a0 = FloatVector.fromMemorySegment(S, ws, wo + cb, NATIVE);
-                        a1 = FloatVector.fromMemorySegment(S, ws, wo + cb + 4L * L, NATIVE);
-                        a2 = FloatVector.fromMemorySegment(S, ws, wo + cb + 8L * L, NATIVE);
-                        a3 = FloatVector.fromMemorySegment(S, ws, wo + cb + 12L * L, NATIVE);
-                        a4 = FloatVector.fromMemorySegment(S, ws, wo + cb + 16L * L, NATIVE);
-                        a5 = FloatVector.fromMemorySegment(S, ws, wo + cb + 20L * L, NATIVE);
-                        a6 = FloatVector.fromMemorySegment(S, ws, wo + cb + 24L * L, NATIVE);
-                        a7 = FloatVector.fromMemorySegment(S, ws, wo + cb + 28L * L, NATIVE);
-                    } else {
-                        a0 = FloatVector.zero(S);
-                        a1 = a0;
-                        a2 = a0;
-                        a3 = a0;
-                        a4 = a0;
-                        a5 = a0;
-                        a6 = a0;
-                        a7 = a0;
-                    }
-                    for (int e = e0; e < e1; e++) {
-                        FloatVector v = FloatVector.broadcast(S, coef[e]);
-                        long go = rowOf[e] * ldg + cb;
-                        a0 = FloatVector.fromMemorySegment(S, gs, go, NATIVE).fma(v, a0);
-                        a1 = FloatVector.fromMemorySegment(S, gs, go + 4L * L, NATIVE).fma(v, a1);
-                        a2 = FloatVector.fromMemorySegment(S, gs, go + 8L * L, NATIVE).fma(v, a2);
-                        a3 = FloatVector.fromMemorySegment(S, gs, go + 12L * L, NATIVE).fma(v, a3);
-                        a4 = FloatVector.fromMemorySegment(S, gs, go + 16L * L, NATIVE).fma(v, a4);
-                        a5 = FloatVector.fromMemorySegment(S, gs, go + 20L * L, NATIVE).fma(v, a5);
-                        a6 = FloatVector.fromMemorySegment(S, gs, go + 24L * L, NATIVE).fma(v, a6);
-                        a7 = FloatVector.fromMemorySegment(S, gs, go + 28L * L, NATIVE).fma(v, a7);
-                    }
-                    a0.intoMemorySegment(ws, wo + cb, NATIVE);
-                    a1.intoMemorySegment(ws, wo + cb + 4L * L, NATIVE);
-                    a2.intoMemorySegment(ws, wo + cb + 8L * L, NATIVE);
-                    a3.intoMemorySegment(ws, wo + cb + 12L * L, NATIVE);
-                    a4.intoMemorySegment(ws, wo + cb + 16L * L, NATIVE);
-                    a5.intoMemorySegment(ws, wo + cb + 20L * L, NATIVE);
-                    a6.intoMemorySegment(ws, wo + cb + 24L * L, NATIVE);
-                    a7.intoMemorySegment(ws, wo + cb + 28L * L, NATIVE);
-                }
-                for (; c < d; c += L) {
-                    VectorMask<Float> m = S.indexInRange(c, d);
-                    long cb = 4L * c;
-                    FloatVector a = accumulate ? FloatVector.fromMemorySegment(S, ws, wo + cb, NATIVE, m) : FloatVector.zero(S);
-                    for (int e = e0; e < e1; e++) {
-                        a = FloatVector.fromMemorySegment(S, gs, rowOf[e] * ldg + cb, NATIVE, m).fma(FloatVector.broadcast(S, coef[e]), a);
-                    }
-                    a.intoMemorySegment(ws, wo + cb, NATIVE, m);
-                }
-            }
+            for (int i = from; i < to; i++) outerRow(i, bk, g, w, accumulate);
         });
+    }
+
+    private static void outerRow(int i, Buckets bk, FloatMatrix g, FloatMatrix w, boolean accumulate) {
+        int d = w.cols();
+        int e0 = bk.start()[i];
+        int e1 = bk.start()[i + 1];
+        MemorySegment ws = w.segment();
+        MemorySegment gs = g.segment();
+        long ldg = 4L * g.stride();
+        long wo = 4L * i * w.stride();
+        int c = 0;
+        for (; c + 8 * L <= d; c += 8 * L) outerChunk(gs, ldg, 4L * c, bk.row(), bk.coef(), e0, e1, ws, wo + 4L * c, accumulate);
+        for (; c < d; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, d);
+            long cb = 4L * c;
+            FloatVector a = accumulate ? FloatVector.fromMemorySegment(S, ws, wo + cb, NATIVE, m) : FloatVector.zero(S);
+            for (int e = e0; e < e1; e++) {
+                a = FloatVector.fromMemorySegment(S, gs, bk.row()[e] * ldg + cb, NATIVE, m).fma(FloatVector.broadcast(S, bk.coef()[e]), a);
+            }
+            a.intoMemorySegment(ws, wo + cb, NATIVE, m);
+        }
+    }
+
+    /** 8 vectors of columns (byte offset cb) of the weight row at wo, over slots e0 .. e1 - 1. */
+    private static void outerChunk(MemorySegment gs, long ldg, long cb, int[] rowOf, float[] coef, int e0, int e1,
+                                   MemorySegment ws, long wo, boolean accumulate) {
+        FloatVector a0, a1, a2, a3, a4, a5, a6, a7;
+        if (accumulate) {
+            a0 = FloatVector.fromMemorySegment(S, ws, wo, NATIVE);
+            a1 = FloatVector.fromMemorySegment(S, ws, wo + 4L * L, NATIVE);
+            a2 = FloatVector.fromMemorySegment(S, ws, wo + 8L * L, NATIVE);
+            a3 = FloatVector.fromMemorySegment(S, ws, wo + 12L * L, NATIVE);
+            a4 = FloatVector.fromMemorySegment(S, ws, wo + 16L * L, NATIVE);
+            a5 = FloatVector.fromMemorySegment(S, ws, wo + 20L * L, NATIVE);
+            a6 = FloatVector.fromMemorySegment(S, ws, wo + 24L * L, NATIVE);
+            a7 = FloatVector.fromMemorySegment(S, ws, wo + 28L * L, NATIVE);
+        } else {
+            a0 = FloatVector.zero(S);
+            a1 = a0;
+            a2 = a0;
+            a3 = a0;
+            a4 = a0;
+            a5 = a0;
+            a6 = a0;
+            a7 = a0;
+        }
+        for (int e = e0; e < e1; e++) {
+            FloatVector v = FloatVector.broadcast(S, coef[e]);
+            long go = rowOf[e] * ldg + cb;
+            a0 = FloatVector.fromMemorySegment(S, gs, go, NATIVE).fma(v, a0);
+            a1 = FloatVector.fromMemorySegment(S, gs, go + 4L * L, NATIVE).fma(v, a1);
+            a2 = FloatVector.fromMemorySegment(S, gs, go + 8L * L, NATIVE).fma(v, a2);
+            a3 = FloatVector.fromMemorySegment(S, gs, go + 12L * L, NATIVE).fma(v, a3);
+            a4 = FloatVector.fromMemorySegment(S, gs, go + 16L * L, NATIVE).fma(v, a4);
+            a5 = FloatVector.fromMemorySegment(S, gs, go + 20L * L, NATIVE).fma(v, a5);
+            a6 = FloatVector.fromMemorySegment(S, gs, go + 24L * L, NATIVE).fma(v, a6);
+            a7 = FloatVector.fromMemorySegment(S, gs, go + 28L * L, NATIVE).fma(v, a7);
+        }
+        a0.intoMemorySegment(ws, wo, NATIVE);
+        a1.intoMemorySegment(ws, wo + 4L * L, NATIVE);
+        a2.intoMemorySegment(ws, wo + 8L * L, NATIVE);
+        a3.intoMemorySegment(ws, wo + 12L * L, NATIVE);
+        a4.intoMemorySegment(ws, wo + 16L * L, NATIVE);
+        a5.intoMemorySegment(ws, wo + 20L * L, NATIVE);
+        a6.intoMemorySegment(ws, wo + 24L * L, NATIVE);
+        a7.intoMemorySegment(ws, wo + 28L * L, NATIVE);
     }
 
     /**
@@ -232,86 +259,91 @@ final class SparseOps {
     static void decodeLoss(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix w, FloatMatrix bias, FloatMatrix x,
                            float scale, FloatMatrix g, FloatMatrix gval, FloatMatrix rowSse, FloatMatrix residual) {
         int k = idx.cols();
-        int d = w.cols();
         par.forRange(x.rows(), 16, (part, from, to) -> {
             long[] rowOff = new long[k];
             float[] coef = new float[k];
             int[] slotOf = new int[k];
-            MemorySegment ws = w.segment();
-            MemorySegment bs = bias.segment();
-            MemorySegment xs = x.segment();
-            MemorySegment gs = g.segment();
-            MemorySegment rs = residual == null ? null : residual.segment();
-            FloatVector sc = FloatVector.broadcast(S, scale);
-            for (int b = from; b < to; b++) {
-                int nz = 0;
-                long io = b * idx.stride();
-                long vo = b * val.stride();
-                for (int j = 0; j < k; j++) {
-                    int i = Checks.slot(idx.segment().getAtIndex(I, io + j), w.rows());
-                    if (i < 0) continue;
-                    rowOff[nz] = 4L * i * w.stride();
-                    slotOf[nz] = j;
-                    coef[nz++] = val.segment().getAtIndex(F, vo + j);
-                }
-                long xo = 4L * b * x.stride();
-                long go = 4L * b * g.stride();
-                long ro = residual == null ? 0 : 4L * b * residual.stride();
-                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-                int c = 0;
-                for (; c + 4 * L <= d; c += 4 * L) {
-                    long cb = 4L * c;
-                    FloatVector a0 = FloatVector.fromMemorySegment(S, bs, cb, NATIVE);
-                    FloatVector a1 = FloatVector.fromMemorySegment(S, bs, cb + 4L * L, NATIVE);
-                    FloatVector a2 = FloatVector.fromMemorySegment(S, bs, cb + 8L * L, NATIVE);
-                    FloatVector a3 = FloatVector.fromMemorySegment(S, bs, cb + 12L * L, NATIVE);
-                    for (int j = 0; j < nz; j++) {
-                        FloatVector v = FloatVector.broadcast(S, coef[j]);
-                        long wo = rowOff[j] + cb;
-                        a0 = FloatVector.fromMemorySegment(S, ws, wo, NATIVE).fma(v, a0);
-                        a1 = FloatVector.fromMemorySegment(S, ws, wo + 4L * L, NATIVE).fma(v, a1);
-                        a2 = FloatVector.fromMemorySegment(S, ws, wo + 8L * L, NATIVE).fma(v, a2);
-                        a3 = FloatVector.fromMemorySegment(S, ws, wo + 12L * L, NATIVE).fma(v, a3);
-                    }
-                    a0 = a0.sub(FloatVector.fromMemorySegment(S, xs, xo + cb, NATIVE));
-                    a1 = a1.sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 4L * L, NATIVE));
-                    a2 = a2.sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 8L * L, NATIVE));
-                    a3 = a3.sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 12L * L, NATIVE));
-                    s0 = a0.fma(a0, s0);
-                    s1 = a1.fma(a1, s1);
-                    s2 = a2.fma(a2, s2);
-                    s3 = a3.fma(a3, s3);
-                    if (rs != null) {
-                        a0.neg().intoMemorySegment(rs, ro + cb, NATIVE);
-                        a1.neg().intoMemorySegment(rs, ro + cb + 4L * L, NATIVE);
-                        a2.neg().intoMemorySegment(rs, ro + cb + 8L * L, NATIVE);
-                        a3.neg().intoMemorySegment(rs, ro + cb + 12L * L, NATIVE);
-                    }
-                    a0.mul(sc).intoMemorySegment(gs, go + cb, NATIVE);
-                    a1.mul(sc).intoMemorySegment(gs, go + cb + 4L * L, NATIVE);
-                    a2.mul(sc).intoMemorySegment(gs, go + cb + 8L * L, NATIVE);
-                    a3.mul(sc).intoMemorySegment(gs, go + cb + 12L * L, NATIVE);
-                }
-                for (; c < d; c += L) {
-                    VectorMask<Float> m = S.indexInRange(c, d);
-                    long cb = 4L * c;
-                    FloatVector a = FloatVector.fromMemorySegment(S, bs, cb, NATIVE, m);
-                    for (int j = 0; j < nz; j++) {
-                        a = FloatVector.fromMemorySegment(S, ws, rowOff[j] + cb, NATIVE, m).fma(FloatVector.broadcast(S, coef[j]), a);
-                    }
-                    a = a.sub(FloatVector.fromMemorySegment(S, xs, xo + cb, NATIVE, m));
-                    s0 = a.fma(a, s0);
-                    if (rs != null) a.neg().intoMemorySegment(rs, ro + cb, NATIVE, m);
-                    a.mul(sc).intoMemorySegment(gs, go + cb, NATIVE, m);
-                }
-                rowSse.segment().setAtIndex(F, b * rowSse.stride(), Lanes.sum(s0.add(s1).add(s2.add(s3))));
-                long oo = b * gval.stride();
-                for (int j = 0; j < k; j++) gval.segment().setAtIndex(F, oo + j, 0f);
-                for (int j = 0; j < nz; j++) {
-                    if (coef[j] > 0) gval.segment().setAtIndex(F, oo + slotOf[j], dot(gs, go, ws, rowOff[j], d));
-                }
-            }
+            for (int b = from; b < to; b++) decodeLossRow(b, idx, val, w, bias, x, scale, g, gval, rowSse, residual, rowOff, coef, slotOf);
         });
+    }
+
+    private static void decodeLossRow(int b, IntMatrix idx, FloatMatrix val, FloatMatrix w, FloatMatrix bias, FloatMatrix x,
+                                      float scale, FloatMatrix g, FloatMatrix gval, FloatMatrix rowSse, FloatMatrix residual,
+                                      long[] rowOff, float[] coef, int[] slotOf) {
+        int k = idx.cols();
+        int d = w.cols();
+        MemorySegment ws = w.segment();
+        MemorySegment bs = bias.segment();
+        MemorySegment xs = x.segment();
+        MemorySegment gs = g.segment();
+        MemorySegment rs = residual == null ? null : residual.segment();
+        int nz = 0;
+        long io = b * idx.stride();
+        long vo = b * val.stride();
+        for (int j = 0; j < k; j++) {
+            int i = Checks.slot(idx.segment().getAtIndex(I, io + j), w.rows());
+            if (i < 0) continue;
+            rowOff[nz] = 4L * i * w.stride();
+            slotOf[nz] = j;
+            coef[nz++] = val.segment().getAtIndex(F, vo + j);
+        }
+        long xo = 4L * b * x.stride();
+        long go = 4L * b * g.stride();
+        long ro = residual == null ? 0 : 4L * b * residual.stride();
+        FloatVector sc = FloatVector.broadcast(S, scale);
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int c = 0;
+        for (; c + 4 * L <= d; c += 4 * L) {
+            long cb = 4L * c;
+            FloatVector a0 = FloatVector.fromMemorySegment(S, bs, cb, NATIVE);
+            FloatVector a1 = FloatVector.fromMemorySegment(S, bs, cb + 4L * L, NATIVE);
+            FloatVector a2 = FloatVector.fromMemorySegment(S, bs, cb + 8L * L, NATIVE);
+            FloatVector a3 = FloatVector.fromMemorySegment(S, bs, cb + 12L * L, NATIVE);
+            for (int j = 0; j < nz; j++) {
+                FloatVector v = FloatVector.broadcast(S, coef[j]);
+                long wo = rowOff[j] + cb;
+                a0 = FloatVector.fromMemorySegment(S, ws, wo, NATIVE).fma(v, a0);
+                a1 = FloatVector.fromMemorySegment(S, ws, wo + 4L * L, NATIVE).fma(v, a1);
+                a2 = FloatVector.fromMemorySegment(S, ws, wo + 8L * L, NATIVE).fma(v, a2);
+                a3 = FloatVector.fromMemorySegment(S, ws, wo + 12L * L, NATIVE).fma(v, a3);
+            }
+            a0 = a0.sub(FloatVector.fromMemorySegment(S, xs, xo + cb, NATIVE));
+            a1 = a1.sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 4L * L, NATIVE));
+            a2 = a2.sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 8L * L, NATIVE));
+            a3 = a3.sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 12L * L, NATIVE));
+            s0 = a0.fma(a0, s0);
+            s1 = a1.fma(a1, s1);
+            s2 = a2.fma(a2, s2);
+            s3 = a3.fma(a3, s3);
+            if (rs != null) {
+                a0.neg().intoMemorySegment(rs, ro + cb, NATIVE);
+                a1.neg().intoMemorySegment(rs, ro + cb + 4L * L, NATIVE);
+                a2.neg().intoMemorySegment(rs, ro + cb + 8L * L, NATIVE);
+                a3.neg().intoMemorySegment(rs, ro + cb + 12L * L, NATIVE);
+            }
+            a0.mul(sc).intoMemorySegment(gs, go + cb, NATIVE);
+            a1.mul(sc).intoMemorySegment(gs, go + cb + 4L * L, NATIVE);
+            a2.mul(sc).intoMemorySegment(gs, go + cb + 8L * L, NATIVE);
+            a3.mul(sc).intoMemorySegment(gs, go + cb + 12L * L, NATIVE);
+        }
+        for (; c < d; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, d);
+            long cb = 4L * c;
+            FloatVector a = FloatVector.fromMemorySegment(S, bs, cb, NATIVE, m);
+            for (int j = 0; j < nz; j++) {
+                a = FloatVector.fromMemorySegment(S, ws, rowOff[j] + cb, NATIVE, m).fma(FloatVector.broadcast(S, coef[j]), a);
+            }
+            a = a.sub(FloatVector.fromMemorySegment(S, xs, xo + cb, NATIVE, m));
+            s0 = a.fma(a, s0);
+            if (rs != null) a.neg().intoMemorySegment(rs, ro + cb, NATIVE, m);
+            a.mul(sc).intoMemorySegment(gs, go + cb, NATIVE, m);
+        }
+        rowSse.segment().setAtIndex(F, b * rowSse.stride(), Lanes.sum(s0.add(s1).add(s2.add(s3))));
+        long oo = b * gval.stride();
+        for (int j = 0; j < k; j++) gval.segment().setAtIndex(F, oo + j, 0f);
+        for (int j = 0; j < nz; j++) {
+            if (coef[j] > 0) gval.segment().setAtIndex(F, oo + slotOf[j], dot(gs, go, ws, rowOff[j], d));
+        }
     }
 
     /** y[c0:c1] = fma(a, x[c0:c1], y[c0:c1]) for two rows at byte offsets xo, yo. */
