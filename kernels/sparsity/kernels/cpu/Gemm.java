@@ -38,6 +38,8 @@ final class Gemm {
     /** Per-thread buffers for packed A, the register tile and staging rows, reused across calls. */
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[MR * NR], new float[MR * KC + MC]});
+    /** linearTopk's packed A for all row blocks, owned by the thread that called it. */
+    private static final ThreadLocal<float[]> SHARED_A = ThreadLocal.withInitial(() -> new float[0]);
     /** The shared packed op(B) block, owned by the thread that called gemm. */
     private static final ThreadLocal<float[]> SHARED_B = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -139,6 +141,34 @@ final class Gemm {
             SHARED_B.set(bp);
         }
         float[] packedB = bp;
+        // with several column blocks every row block's A panels are packed once, up front
+        boolean packOnce = n > ncAll;
+        int panel = mcAll * kcAll;
+        float[] packedA = null;
+        if (packOnce) {
+            long needA = (long) rowBlocks * slices * panel;
+            float[] ap = SHARED_A.get();
+            if (ap.length < needA) {
+                ap = new float[Math.toIntExact(needA)];
+                SHARED_A.set(ap);
+            }
+            float[] apf = ap;
+            par.forRange(rowBlocks, 1, (slot, from, to) -> {
+                float[] tmp = BUFFERS.get()[0];
+                for (int blk = from; blk < to; blk++) {
+                    int ic = blk * mcAll;
+                    int mc = Math.min(mcAll, m - ic);
+                    for (int sl = 0; sl < slices; sl++) {
+                        int pc = sl * kcAll;
+                        int kc = Math.min(kcAll, k - pc);
+                        packA(false, a, ic, mc, pc, kc, tmp);
+                        System.arraycopy(tmp, 0, apf, (blk * slices + sl) * panel, (mc + MR - 1) / MR * MR * kc);
+                    }
+                }
+            });
+            packedA = apf;
+        }
+        float[] preA = packedA;
         float[] biasPad = new float[(n + NR - 1) / NR * NR];
         MemorySegment.copy(bias.segment(), F, 0, biasPad, 0, n);
         MemorySegment vs = values.segment();
@@ -170,10 +200,17 @@ final class Gemm {
                         int kc = Math.min(kcAll, k - pc);
                         boolean last = sl == slices - 1;
                         if (last) java.util.Arrays.fill(mx, Float.NEGATIVE_INFINITY);
-                        packA(false, a, ic, mc, pc, kc, buf[0]);
+                        float[] ap = buf[0];
+                        int ao = 0;
+                        if (preA != null) {
+                            ap = preA;
+                            ao = (blk * slices + sl) * panel;
+                        } else {
+                            packA(false, a, ic, mc, pc, kc, ap);
+                        }
                         for (int jr = 0; jr < nc; jr += NR) {
                             for (int ir = 0; ir < mc; ir += MR) {
-                                tile(buf[0], ir * kc, packedB, sl * sliceStride + jr * kc, kc, buf[1]);
+                                tile(ap, ao + ir * kc, packedB, sl * sliceStride + jr * kc, kc, buf[1]);
                                 if (last) {
                                     finish(buf[1], cb, ir * ncPad + jr, ncPad, sl == 0 ? biasPad : null, j0 + jr, mx,
                                             ir * TopK.GROUP_LANES + jr / L % TopK.GROUPS * L, Math.min(NR, nc - jr));

@@ -183,8 +183,8 @@ final class TopK {
      *
      * <p>The first chunk goes through the group-maximum filter and a sort of the survivors. A later
      * chunk is compared with the running k-th value: only entries ranking above it can enter (an
-     * equal value has a higher index, so it ranks below), usually few, and each is inserted into
-     * the running list in place.
+     * equal value has a higher index, so it ranks below; the merge drops it), usually few, which
+     * are sorted and merged with the running list.
      */
     static void mergeChunk(float[] chunk, int off, int n, int col0, int k, MemorySegment vs, long vo, MemorySegment is,
                            long io, long[] cand, float[] mx, int mo) {
@@ -204,44 +204,31 @@ final class TopK {
         }
         float t = vs.getAtIndex(F, vo + k - 1);
         FloatVector tv = FloatVector.broadcast(S, t);
-        // the running list as rank keys in cand[n .. n + k), read only once a candidate shows up
-        int base = n;
-        boolean loaded = false;
-        long kth = 0;
+        // entries not below the running k-th value (and NaN): usually few
+        int c = 0;
         int i = 0;
-        for (; i < n; i += L) {
-            long bits;
-            if (i + L <= n) {
-                VectorMask<Float> lt = FloatVector.fromArray(S, chunk, off + i).compare(VectorOperators.LT, tv);
-                if (lt.allTrue()) continue;
-                bits = ~lt.toLong() & LANE_MASK;
-            } else {
-                bits = 0;
-                for (int j = i; j < n; j++) if (!(chunk[off + j] < t)) bits |= 1L << (j - i);
-            }
+        for (; i + L <= n; i += L) {
+            VectorMask<Float> lt = FloatVector.fromArray(S, chunk, off + i).compare(VectorOperators.LT, tv);
+            if (lt.allTrue()) continue;
+            long bits = ~lt.toLong() & LANE_MASK;
             while (bits != 0) {
                 int lane = Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;
-                long key = rankKey(chunk[off + i + lane], col0 + i + lane);
-                if (!loaded) {
-                    for (int j = 0; j < k; j++) {
-                        cand[base + j] = rankKey(vs.getAtIndex(F, vo + j), is.getAtIndex(ValueLayout.JAVA_INT, io + j));
-                    }
-                    kth = cand[base + k - 1];
-                    loaded = true;
-                }
-                if (key >= kth) continue;
-                // insert in rank order, dropping the last
-                int pos = Arrays.binarySearch(cand, base, base + k - 1, key);
-                pos = pos < 0 ? -pos - 1 : pos;
-                System.arraycopy(cand, pos, cand, pos + 1, base + k - 1 - pos);
-                cand[pos] = key;
-                kth = cand[base + k - 1];
+                cand[c++] = rankKey(chunk[off + i + lane], col0 + i + lane);
             }
         }
-        if (!loaded) return;
+        for (; i < n; i++) {
+            if (!(chunk[off + i] < t)) cand[c++] = rankKey(chunk[off + i], col0 + i);
+        }
+        if (c == 0) return;
+        Arrays.sort(cand, 0, c);
+        // merge the sorted candidates with the running list (rank keys are distinct), keep k
+        // the running list goes after the candidates (c <= n)
+        for (int j = 0; j < k; j++) cand[n + j] = rankKey(vs.getAtIndex(F, vo + j), is.getAtIndex(ValueLayout.JAVA_INT, io + j));
+        int a = n;
+        int b = 0;
         for (int j = 0; j < k; j++) {
-            long key = cand[base + j];
+            long key = b >= c || a < n + k && cand[a] < cand[b] ? cand[a++] : cand[b++];
             vs.setAtIndex(F, vo + j, unrank(key));
             is.setAtIndex(ValueLayout.JAVA_INT, io + j, (int) key);
         }

@@ -15,9 +15,13 @@ import static sparsity.kernels.TestSupport.REFERENCE;
  */
 class LinearTopkTest {
 
-    /** B, K, N, k: K past one KC slice (768), N past one column block (1536), tails, k over 64. */
+    /**
+     * B, K, N, k: K past one KC slice (768), N past one column block (3072 wide for K = 384, 1536 for
+     * K = 768, narrower for longer K), tails, k over 64, k wider than a column block.
+     */
     static final int[][] SHAPES = {{1, 1, 1, 1}, {5, 3, 40, 4}, {37, 19, 300, 32}, {64, 384, 3072, 32}, {33, 130, 1600, 7},
-            {9, 800, 2000, 32}, {17, 1600, 500, 100}, {70, 64, 3100, 70}, {8, 16, 65, 65}};
+            {9, 800, 2000, 32}, {17, 1600, 500, 100}, {70, 64, 3100, 70}, {8, 16, 65, 65}, {40, 768, 3100, 32},
+            {20, 768, 1700, 70}, {3, 50000, 100, 40}};
 
     static int[] keepOf(int n, Random rnd) {
         return java.util.stream.IntStream.range(0, n).filter(i -> rnd.nextInt(5) == 0).toArray();
