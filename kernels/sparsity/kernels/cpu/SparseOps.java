@@ -263,20 +263,22 @@ final class SparseOps {
             long[] rowOff = new long[k];
             float[] coef = new float[k];
             int[] slotOf = new int[k];
-            for (int b = from; b < to; b++) decodeLossRow(b, idx, val, w, bias, x, scale, g, gval, rowSse, residual, rowOff, coef, slotOf);
+            float[] sse = new float[4 * L];
+            for (int b = from; b < to; b++) {
+                decodeLossRow(b, idx, val, w, bias, x, scale, g, gval, rowSse, residual, rowOff, coef, slotOf, sse);
+            }
         });
     }
 
+    /**
+     * One row of {@link #decodeLoss}, in chunks of 4 vectors (small methods: the JIT's first tier
+     * gives up on one big loop body, which then runs interpreted until the last tier compiles it).
+     */
     private static void decodeLossRow(int b, IntMatrix idx, FloatMatrix val, FloatMatrix w, FloatMatrix bias, FloatMatrix x,
                                       float scale, FloatMatrix g, FloatMatrix gval, FloatMatrix rowSse, FloatMatrix residual,
-                                      long[] rowOff, float[] coef, int[] slotOf) {
+                                      long[] rowOff, float[] coef, int[] slotOf, float[] sse) {
         int k = idx.cols();
         int d = w.cols();
-        MemorySegment ws = w.segment();
-        MemorySegment bs = bias.segment();
-        MemorySegment xs = x.segment();
-        MemorySegment gs = g.segment();
-        MemorySegment rs = residual == null ? null : residual.segment();
         int nz = 0;
         long io = b * idx.stride();
         long vo = b * val.stride();
@@ -289,61 +291,82 @@ final class SparseOps {
         }
         long xo = 4L * b * x.stride();
         long go = 4L * b * g.stride();
-        long ro = residual == null ? 0 : 4L * b * residual.stride();
-        FloatVector sc = FloatVector.broadcast(S, scale);
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        long ro = residual == null ? -1 : 4L * b * residual.stride();
+        java.util.Arrays.fill(sse, 0f);
         int c = 0;
         for (; c + 4 * L <= d; c += 4 * L) {
-            long cb = 4L * c;
-            FloatVector a0 = FloatVector.fromMemorySegment(S, bs, cb, NATIVE);
-            FloatVector a1 = FloatVector.fromMemorySegment(S, bs, cb + 4L * L, NATIVE);
-            FloatVector a2 = FloatVector.fromMemorySegment(S, bs, cb + 8L * L, NATIVE);
-            FloatVector a3 = FloatVector.fromMemorySegment(S, bs, cb + 12L * L, NATIVE);
-            for (int j = 0; j < nz; j++) {
-                FloatVector v = FloatVector.broadcast(S, coef[j]);
-                long wo = rowOff[j] + cb;
-                a0 = FloatVector.fromMemorySegment(S, ws, wo, NATIVE).fma(v, a0);
-                a1 = FloatVector.fromMemorySegment(S, ws, wo + 4L * L, NATIVE).fma(v, a1);
-                a2 = FloatVector.fromMemorySegment(S, ws, wo + 8L * L, NATIVE).fma(v, a2);
-                a3 = FloatVector.fromMemorySegment(S, ws, wo + 12L * L, NATIVE).fma(v, a3);
-            }
-            a0 = a0.sub(FloatVector.fromMemorySegment(S, xs, xo + cb, NATIVE));
-            a1 = a1.sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 4L * L, NATIVE));
-            a2 = a2.sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 8L * L, NATIVE));
-            a3 = a3.sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 12L * L, NATIVE));
-            s0 = a0.fma(a0, s0);
-            s1 = a1.fma(a1, s1);
-            s2 = a2.fma(a2, s2);
-            s3 = a3.fma(a3, s3);
-            if (rs != null) {
-                a0.neg().intoMemorySegment(rs, ro + cb, NATIVE);
-                a1.neg().intoMemorySegment(rs, ro + cb + 4L * L, NATIVE);
-                a2.neg().intoMemorySegment(rs, ro + cb + 8L * L, NATIVE);
-                a3.neg().intoMemorySegment(rs, ro + cb + 12L * L, NATIVE);
-            }
-            a0.mul(sc).intoMemorySegment(gs, go + cb, NATIVE);
-            a1.mul(sc).intoMemorySegment(gs, go + cb + 4L * L, NATIVE);
-            a2.mul(sc).intoMemorySegment(gs, go + cb + 8L * L, NATIVE);
-            a3.mul(sc).intoMemorySegment(gs, go + cb + 12L * L, NATIVE);
+            decodeChunk(4L * c, nz, rowOff, coef, w.segment(), bias.segment(), x.segment(), xo, scale, g.segment(), go,
+                    residual == null ? null : residual.segment(), ro, sse);
         }
         for (; c < d; c += L) {
-            VectorMask<Float> m = S.indexInRange(c, d);
-            long cb = 4L * c;
-            FloatVector a = FloatVector.fromMemorySegment(S, bs, cb, NATIVE, m);
-            for (int j = 0; j < nz; j++) {
-                a = FloatVector.fromMemorySegment(S, ws, rowOff[j] + cb, NATIVE, m).fma(FloatVector.broadcast(S, coef[j]), a);
-            }
-            a = a.sub(FloatVector.fromMemorySegment(S, xs, xo + cb, NATIVE, m));
-            s0 = a.fma(a, s0);
-            if (rs != null) a.neg().intoMemorySegment(rs, ro + cb, NATIVE, m);
-            a.mul(sc).intoMemorySegment(gs, go + cb, NATIVE, m);
+            decodeTail(c, d, nz, rowOff, coef, w.segment(), bias.segment(), x.segment(), xo, scale, g.segment(), go,
+                    residual == null ? null : residual.segment(), ro, sse);
         }
-        rowSse.segment().setAtIndex(F, b * rowSse.stride(), Lanes.sum(s0.add(s1).add(s2.add(s3))));
+        FloatVector s = FloatVector.fromArray(S, sse, 0).add(FloatVector.fromArray(S, sse, L))
+                .add(FloatVector.fromArray(S, sse, 2 * L).add(FloatVector.fromArray(S, sse, 3 * L)));
+        rowSse.segment().setAtIndex(F, b * rowSse.stride(), Lanes.sum(s));
+        if (gval == null) return;
         long oo = b * gval.stride();
         for (int j = 0; j < k; j++) gval.segment().setAtIndex(F, oo + j, 0f);
         for (int j = 0; j < nz; j++) {
-            if (coef[j] > 0) gval.segment().setAtIndex(F, oo + slotOf[j], dot(gs, go, ws, rowOff[j], d));
+            if (coef[j] > 0) gval.segment().setAtIndex(F, oo + slotOf[j], dot(g.segment(), go, w.segment(), rowOff[j], d));
         }
+    }
+
+    /**
+     * 4 vectors of columns (byte offset cb) of one row: y = bias + sum_j coef[j] W rows (fma in
+     * slot order), e = y - x, sse[0, 4L) += e^2 (lane by lane), g = scale e, residual = -e.
+     */
+    private static void decodeChunk(long cb, int nz, long[] rowOff, float[] coef, MemorySegment ws, MemorySegment bs,
+                                    MemorySegment xs, long xo, float scale, MemorySegment gs, long go, MemorySegment rs, long ro,
+                                    float[] sse) {
+        FloatVector a0 = FloatVector.fromMemorySegment(S, bs, cb, NATIVE);
+        FloatVector a1 = FloatVector.fromMemorySegment(S, bs, cb + 4L * L, NATIVE);
+        FloatVector a2 = FloatVector.fromMemorySegment(S, bs, cb + 8L * L, NATIVE);
+        FloatVector a3 = FloatVector.fromMemorySegment(S, bs, cb + 12L * L, NATIVE);
+        for (int j = 0; j < nz; j++) {
+            FloatVector v = FloatVector.broadcast(S, coef[j]);
+            long wo = rowOff[j] + cb;
+            a0 = FloatVector.fromMemorySegment(S, ws, wo, NATIVE).fma(v, a0);
+            a1 = FloatVector.fromMemorySegment(S, ws, wo + 4L * L, NATIVE).fma(v, a1);
+            a2 = FloatVector.fromMemorySegment(S, ws, wo + 8L * L, NATIVE).fma(v, a2);
+            a3 = FloatVector.fromMemorySegment(S, ws, wo + 12L * L, NATIVE).fma(v, a3);
+        }
+        a0 = a0.sub(FloatVector.fromMemorySegment(S, xs, xo + cb, NATIVE));
+        a1 = a1.sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 4L * L, NATIVE));
+        a2 = a2.sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 8L * L, NATIVE));
+        a3 = a3.sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 12L * L, NATIVE));
+        a0.fma(a0, FloatVector.fromArray(S, sse, 0)).intoArray(sse, 0);
+        a1.fma(a1, FloatVector.fromArray(S, sse, L)).intoArray(sse, L);
+        a2.fma(a2, FloatVector.fromArray(S, sse, 2 * L)).intoArray(sse, 2 * L);
+        a3.fma(a3, FloatVector.fromArray(S, sse, 3 * L)).intoArray(sse, 3 * L);
+        if (rs != null) {
+            a0.neg().intoMemorySegment(rs, ro + cb, NATIVE);
+            a1.neg().intoMemorySegment(rs, ro + cb + 4L * L, NATIVE);
+            a2.neg().intoMemorySegment(rs, ro + cb + 8L * L, NATIVE);
+            a3.neg().intoMemorySegment(rs, ro + cb + 12L * L, NATIVE);
+        }
+        FloatVector sc = FloatVector.broadcast(S, scale);
+        a0.mul(sc).intoMemorySegment(gs, go + cb, NATIVE);
+        a1.mul(sc).intoMemorySegment(gs, go + cb + 4L * L, NATIVE);
+        a2.mul(sc).intoMemorySegment(gs, go + cb + 8L * L, NATIVE);
+        a3.mul(sc).intoMemorySegment(gs, go + cb + 12L * L, NATIVE);
+    }
+
+    /** {@link #decodeChunk} for the one (masked) vector of columns at c; its squares go to sse[0, L). */
+    private static void decodeTail(int c, int d, int nz, long[] rowOff, float[] coef, MemorySegment ws, MemorySegment bs,
+                                   MemorySegment xs, long xo, float scale, MemorySegment gs, long go, MemorySegment rs, long ro,
+                                   float[] sse) {
+        VectorMask<Float> m = S.indexInRange(c, d);
+        long cb = 4L * c;
+        FloatVector a = FloatVector.fromMemorySegment(S, bs, cb, NATIVE, m);
+        for (int j = 0; j < nz; j++) {
+            a = FloatVector.fromMemorySegment(S, ws, rowOff[j] + cb, NATIVE, m).fma(FloatVector.broadcast(S, coef[j]), a);
+        }
+        a = a.sub(FloatVector.fromMemorySegment(S, xs, xo + cb, NATIVE, m));
+        a.fma(a, FloatVector.fromArray(S, sse, 0)).intoArray(sse, 0);
+        if (rs != null) a.neg().intoMemorySegment(rs, ro + cb, NATIVE, m);
+        a.mul(scale).intoMemorySegment(gs, go + cb, NATIVE, m);
     }
 
     /** y[c0:c1] = fma(a, x[c0:c1], y[c0:c1]) for two rows at byte offsets xo, yo. */
