@@ -241,77 +241,82 @@ final class TopK {
 
     /**
      * In place, per row: the k largest entries (rank order of Checks.key, ties to the lower index)
-     * become max(0, x), the others 0. The k-th largest key comes from a selection (quickselect on
-     * the keys, a sort when it degenerates), then one pass keeps the entries above it and the
-     * first entries equal to it. Rows are split among threads.
+     * become max(0, x), the others 0. The k-th largest key is found exactly by bisection on its
+     * bits (32 rounds of vector compares over the row's keys; a quickselect or a radix select with
+     * histograms was several times slower at AuxK's sizes), then a vector pass keeps the entries at
+     * or above it (a scalar pass when several equal it). Rows are split among threads.
      */
     static void reluRows(Parallel par, FloatMatrix x, int k) {
         int n = x.cols();
         if (k < 0 || k > n) throw new IllegalArgumentException("k = " + k + " outside [0, " + n + "]");
         par.forRange(x.rows(), 16, (part, from, to) -> {
             float[] row = new float[n];
-            int[] keys = new int[n];
-            MemorySegment s = x.segment();
+            int[] keys = new int[(n + 2 * IL - 1) / (2 * IL) * (2 * IL)];
             for (int r = from; r < to; r++) {
-                long base = r * x.stride();
                 x.copyRow(r, row, 0);
-                if (k == 0) {
-                    java.util.Arrays.fill(row, 0f);
-                } else {
-                    for (int i = 0; i < n; i++) keys[i] = Checks.key(row[i]);
-                    int thr = select(keys, n, n - k);
-                    int above = 0;
-                    for (int i = 0; i < n; i++) if (Checks.key(row[i]) > thr) above++;
-                    int equal = k - above;
-                    for (int i = 0; i < n; i++) {
-                        int key = Checks.key(row[i]);
-                        if (key > thr || key == thr && equal-- > 0) row[i] = Math.max(0f, row[i]);
-                        else row[i] = 0f;
-                    }
-                }
-                MemorySegment.copy(row, 0, s, F, 4L * base, n);
+                reluRow(row, keys, n, k);
+                MemorySegment.copy(row, 0, x.segment(), F, 4L * r * x.stride(), n);
             }
         });
     }
 
-    /** The value of rank m (0 = smallest) of a[0, n), reordering a: quickselect, a sort if it degenerates. */
-    static int select(int[] a, int n, int m) {
-        int lo = 0;
-        int hi = n - 1;
-        int budget = 2 * (32 - Integer.numberOfLeadingZeros(n)) + 4;
-        while (hi > lo) {
-            if (budget-- == 0) {
-                Arrays.sort(a, lo, hi + 1);
-                return a[m];
-            }
-            // median of three as the pivot, then a three-way partition (many equal keys stay linear)
-            int mid = (lo + hi) >>> 1;
-            int p = median(a[lo], a[mid], a[hi]);
-            int lt = lo;
-            int gt = hi;
-            int i = lo;
-            while (i <= gt) {
-                int v = a[i];
-                if (v < p) {
-                    a[i++] = a[lt];
-                    a[lt++] = v;
-                } else if (v > p) {
-                    a[i] = a[gt];
-                    a[gt--] = v;
-                } else {
-                    i++;
-                }
-            }
-            if (m < lt) hi = lt - 1;
-            else if (m > gt) lo = gt + 1;
-            else return p;
+    private static void reluRow(float[] row, int[] keys, int n, int k) {
+        if (k == 0) {
+            Arrays.fill(row, 0, n, 0f);
+            return;
         }
-        return a[m];
+        int i = 0;
+        for (; i + L <= n; i += L) key(FloatVector.fromArray(S, row, i)).intoArray(keys, i);
+        for (; i < n; i++) keys[i] = Checks.key(row[i]);
+        // padding that no count takes (every threshold tried is above MIN_VALUE)
+        Arrays.fill(keys, n, keys.length, Integer.MIN_VALUE);
+        int t = kthLargestKey(keys, k);
+        if (countAtLeast(keys, keys.length, t) == k) {
+            // no tie at the threshold: keep the keys at or above it, branch-free
+            FloatVector zero = FloatVector.zero(S);
+            for (i = 0; i + L <= n; i += L) {
+                VectorMask<Float> keep = IntVector.fromArray(IS, keys, i).compare(VectorOperators.GE, t).cast(S);
+                zero.blend(FloatVector.fromArray(S, row, i).max(zero), keep).intoArray(row, i);
+            }
+            for (; i < n; i++) row[i] = keys[i] >= t ? Math.max(0f, row[i]) : 0f;
+            return;
+        }
+        // ties at the threshold: the lower indices first
+        int above = 0;
+        for (int j = 0; j < n; j++) if (keys[j] > t) above++;
+        int equal = k - above;
+        for (int j = 0; j < n; j++) {
+            int key = keys[j];
+            row[j] = key > t || key == t && equal-- > 0 ? Math.max(0f, row[j]) : 0f;
+        }
     }
 
-    private static int median(int a, int b, int c) {
-        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    /**
+     * The k-th largest (1 <= k) of the keys (padded with MIN_VALUE to a multiple of 2 vectors),
+     * bit by bit from the top in the unsigned order of key ^ MIN_VALUE: a bit stays set when at
+     * least k keys reach the prefix with it. Counts are vector compares summed in vectors (a
+     * branch per key would be mispredicted about once in three).
+     */
+    static int kthLargestKey(int[] keys, int k) {
+        int prefix = 0;
+        for (int bit = 31; bit >= 0; bit--) {
+            int trial = prefix | 1 << bit;
+            if (countAtLeast(keys, keys.length, trial ^ Integer.MIN_VALUE) >= k) prefix = trial;
+        }
+        return prefix ^ Integer.MIN_VALUE;
     }
+
+    private static int countAtLeast(int[] keys, int len, int t) {
+        IntVector c0 = IntVector.zero(IS), c1 = c0;
+        for (int i = 0; i < len; i += 2 * IL) {
+            c0 = c0.sub(IntVector.fromArray(IS, keys, i).compare(VectorOperators.GE, t).toVector());
+            c1 = c1.sub(IntVector.fromArray(IS, keys, i + IL).compare(VectorOperators.GE, t).toVector());
+        }
+        return c0.add(c1).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
+    private static final int IL = IS.length();
 
     static float batch(Parallel par, FloatMatrix x, int total, IntMatrix rowStart, IntMatrix cols, FloatMatrix vals) {
         Checks.batchTopk(x, total, rowStart, cols, vals);

@@ -97,16 +97,15 @@ public final class SaeBench {
                 batches[r / s.batch()].copyRow(r % s.batch(), sample, r * d);
             }
             sae.initFromData(sample, sampleRows, 0);
-            int[] forced = forcedDead(s);
+            sae.forceDead(forcedDead(s));
             // warm-up: the JIT compiles the kernels (at least 5 steps and 3 s)
             long w0 = System.nanoTime();
             int step = 0;
             for (; step < 5 || System.nanoTime() - w0 < 3_000_000_000L; step++) {
-                force(sae, forced);
                 sae.trainStep(batches[step % 4], 4e-4f);
             }
             for (int round = 0; round < s.rounds(); round++) {
-                Times o = timeOurs(sae, batches, s, forced, step);
+                Times o = timeOurs(sae, batches, s, step);
                 step += s.steps();
                 ours.add(o);
                 String line = String.format(Locale.ROOT, "  round %d: ours %.1f ms/step (%,.0f tokens/s)", round + 1,
@@ -168,7 +167,7 @@ public final class SaeBench {
                 rounds.stream().mapToInt(Times::accepted).sum(), rounds.stream().mapToInt(Times::rejected).sum());
     }
 
-    private static Times timeOurs(TopKAutoencoder sae, FloatMatrix[] batches, Settings s, int[] forced, int step) {
+    private static Times timeOurs(TopKAutoencoder sae, FloatMatrix[] batches, Settings s, int step) {
         // profiling on one thread: -Dbench.cpuclock=true times the thread's CPU time, not the wall
         StepTimer timer = Boolean.getBoolean("bench.cpuclock") && s.threads() == 1
                 ? new StepTimer(ManagementFactory.getThreadMXBean()::getCurrentThreadCpuTime) : new StepTimer();
@@ -179,7 +178,6 @@ public final class SaeBench {
         while (rec.size() < s.steps() && tries < 5 * s.steps()) {
             tries++;
             if (s.guard()) Quiet.waitQuiet();
-            force(sae, forced);
             timer.reset();
             sae.timer(timer);
             Quiet.Sample q = Quiet.Sample.begin();
@@ -266,13 +264,6 @@ public final class SaeBench {
         return f;
     }
 
-    private static void force(TopKAutoencoder sae, int[] forced) {
-        if (forced.length == 0) return;
-        long[] since = sae.deadLatents().tokensSinceFired();
-        long w = sae.deadLatents().window();
-        for (int i : forced) since[i] = Math.max(since[i], w);
-        sae.deadLatents().restore(since);
-    }
 
     /** {@code count} batches of standard Gaussian rows, seeded. */
     static FloatMatrix[] gaussianBatches(MemoryScope scope, int rows, int d, int count, long seed) {

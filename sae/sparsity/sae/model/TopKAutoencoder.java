@@ -52,6 +52,7 @@ public final class TopKAutoencoder extends SparseAutoencoder {
     private final Config cfg;
     private Buffers buf;
     private AuxK aux;
+    private int[] forcedDead = new int[0];
 
     public TopKAutoencoder(Backend backend, int d, int n, Config cfg, long seed) {
         super(backend, d, n, cfg.deadWindow(), seed);
@@ -60,6 +61,37 @@ public final class TopKAutoencoder extends SparseAutoencoder {
             throw new IllegalArgumentException("k = " + cfg.k() + " is larger than the " + n + " latents");
         }
         this.cfg = cfg;
+    }
+
+    /**
+     * For benchmarks only (the peer's {@code --force-dead}): these latents count as dead at every
+     * following step, besides those that really are, so that AuxK runs on them. This changes
+     * training; an empty array turns it off.
+     */
+    public void forceDead(int[] latents) {
+        int[] f = latents.clone();
+        java.util.Arrays.sort(f);
+        for (int i = 0; i < f.length; i++) {
+            if (f[i] < 0 || f[i] >= n || i > 0 && f[i] == f[i - 1]) throw new IllegalArgumentException("bad latent list");
+        }
+        forcedDead = f;
+    }
+
+    /** The union of two ascending lists of distinct latents. */
+    private static int[] union(int[] a, int[] b) {
+        if (b.length == 0) return a;
+        if (a.length == 0) return b;
+        int[] out = new int[a.length + b.length];
+        int i = 0, j = 0, o = 0;
+        while (i < a.length || j < b.length) {
+            if (j >= b.length || i < a.length && a[i] < b[j]) out[o++] = a[i++];
+            else if (i >= a.length || b[j] < a[i]) out[o++] = b[j++];
+            else {
+                out[o++] = a[i++];
+                j++;
+            }
+        }
+        return java.util.Arrays.copyOf(out, o);
     }
 
     @Override
@@ -177,7 +209,7 @@ public final class TopKAutoencoder extends SparseAutoencoder {
         Buffers b = buffers(rows);
         boolean auxOn = cfg.auxAlpha() > 0 && cfg.kAux() > 0;
         // the latents that can be dead after this step; AuxK needs their pre-activations
-        int[] mayDie = auxOn ? dead.deadAfter(rows) : new int[0];
+        int[] mayDie = auxOn ? union(dead.deadAfter(rows), forcedDead) : new int[0];
         AuxK a = mayDie.length > 0 ? aux(rows) : null;
         FloatMatrix kept = a == null ? null : a.preActivations(mayDie.length);
         long active = encode(x, b, mayDie, kept);
@@ -211,7 +243,7 @@ public final class TopKAutoencoder extends SparseAutoencoder {
         backend.colSums(b.gx, gBPre);
         lap(StepTimer.Phase.BACKWARD);
         double auxLoss = 0;
-        int[] deadIdx = dead.dead();
+        int[] deadIdx = union(dead.dead(), forcedDead);
         if (deadIdx.length > 0 && auxOn) {
             auxLoss = a.step(backend, b.xc, mayDie, deadIdx, cfg.kAux(), cfg.auxAlpha(), p, gWEnc, gWDec, gBEnc, gBPre);
         }
