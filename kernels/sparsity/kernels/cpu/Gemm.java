@@ -104,7 +104,7 @@ final class Gemm {
     /** Per-thread scratch of {@link #linearTopk}: a C row block, candidate keys, group maxima of its rows. */
     private static final class TopkScratch {
         float[] c = new float[0];
-        long[] cand = new long[0];
+        final TopK.Scratch topk = new TopK.Scratch();
         final float[] maxima = new float[MC * TopK.GROUP_LANES];
     }
 
@@ -189,7 +189,7 @@ final class Gemm {
                 float[][] buf = BUFFERS.get();
                 TopkScratch sc = TOPK_SCRATCH.get();
                 if (sc.c.length < mcAll * ncPad) sc.c = new float[mcAll * ncPad];
-                if (sc.cand.length < nc + topk) sc.cand = new long[nc + topk];
+                sc.topk.ensure(nc, topk);
                 float[] cb = sc.c;
                 float[] mx = sc.maxima;
                 for (int blk = from; blk < to; blk++) {
@@ -224,7 +224,7 @@ final class Gemm {
                         int r = ic + i;
                         if (topk > 0) {
                             TopK.mergeChunk(cb, i * ncPad, nc, j0, topk, vs, r * values.stride(), is, r * indices.stride(),
-                                    sc.cand, mx, i * TopK.GROUP_LANES);
+                                    sc.topk, mx, i * TopK.GROUP_LANES);
                         }
                         for (int t = keepFrom; t < keepTo; t++) kept.set(r, t, cb[i * ncPad + keep[t] - j0]);
                     }

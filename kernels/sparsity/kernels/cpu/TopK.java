@@ -40,6 +40,56 @@ final class TopK {
     private TopK() {
     }
 
+    /** Per-thread scratch: candidate keys, and the values and columns compressed out of a row. */
+    static final class Scratch {
+        long[] cand = new long[0];
+        float[] vals = new float[0];
+        int[] cols = new int[0];
+
+        /** Room for rows of n entries and a running list of k. */
+        Scratch ensure(int n, int k) {
+            if (cand.length < n + k) cand = new long[n + k];
+            if (vals.length < n + L) {
+                vals = new float[n + L];
+                cols = new int[n + L];
+            }
+            return this;
+        }
+    }
+
+    private static final IntVector LANE_INDEX = IntVector.zero(IntVector.SPECIES_PREFERRED).addIndex(1);
+
+    /**
+     * The entries of row[off, off + n) that pass a compare with t (ge: v >= t, else !(v < t), which
+     * also passes NaN), as rank keys (columns col0, ...) into sc.cand; returns their count.
+     * Branch-free: every vector is compressed and stored whatever its mask (a branch on "any
+     * lane passes" would be mispredicted often).
+     */
+    private static int filter(float[] row, int off, int n, int col0, float t, boolean ge, Scratch sc) {
+        float[] cv = sc.vals;
+        int[] ci = sc.cols;
+        FloatVector tv = FloatVector.broadcast(S, t);
+        int c = 0;
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, row, off + i);
+            VectorMask<Float> m = ge ? v.compare(VectorOperators.GE, tv) : v.compare(VectorOperators.LT, tv).not();
+            v.compress(m).intoArray(cv, c);
+            LANE_INDEX.add(col0 + i).compress(m.cast(IntVector.SPECIES_PREFERRED)).intoArray(ci, c);
+            c += m.trueCount();
+        }
+        for (; i < n; i++) {
+            float v = row[off + i];
+            if (ge ? v >= t : !(v < t)) {
+                cv[c] = v;
+                ci[c++] = col0 + i;
+            }
+        }
+        long[] cand = sc.cand;
+        for (int j = 0; j < c; j++) cand[j] = rankKey(cv[j], ci[j]);
+        return c;
+    }
+
     static void rows(Parallel par, FloatMatrix x, FloatMatrix values, IntMatrix indices) {
         Checks.topk(x, values, indices);
         int n = x.cols();
@@ -47,10 +97,11 @@ final class TopK {
         if (k == 0) return;
         par.forRange(x.rows(), 32, (part, from, to) -> {
             float[] row = new float[n];
-            long[] cand = new long[n];
+            Scratch sc = new Scratch().ensure(n, k);
+            long[] cand = sc.cand;
             for (int r = from; r < to; r++) {
                 x.copyRow(r, row, 0);
-                int c = candidates(row, n, k, cand);
+                int c = candidates(row, n, k, sc);
                 Arrays.sort(cand, 0, c);
                 for (int j = 0; j < k; j++) {
                     int col = (int) cand[j];
@@ -67,15 +118,16 @@ final class TopK {
     }
 
     /** Fills cand with rank keys of a superset of the row's top k (all entries in the worst case). */
-    private static int candidates(float[] row, int n, int k, long[] cand) {
-        return candidates(row, 0, n, 0, k, cand, null, 0);
+    private static int candidates(float[] row, int n, int k, Scratch sc) {
+        return candidates(row, 0, n, 0, k, sc, null, 0);
     }
 
     /**
      * Rank keys of a superset of the top k of row[off, off + n), whose entries are columns col0,
      * col0 + 1, ... (all entries in the worst case).
      */
-    private static int candidates(float[] row, int off, int n, int col0, int k, long[] cand, float[] mx, int mo) {
+    private static int candidates(float[] row, int off, int n, int col0, int k, Scratch sc, float[] mx, int mo) {
+        long[] cand = sc.cand;
         int full = n / L;
         if (full < GROUPS || GROUPS * L < k) {
             return all(row, off, n, col0, cand);
@@ -109,25 +161,7 @@ final class TopK {
         for (int i = off + v * L; mx == null && i < off + n; i++) {
             if (Float.isNaN(row[i])) return all(row, off, n, col0, cand);
         }
-        float t = bound(m0, m1, m2, m3, k);
-        FloatVector tv = FloatVector.broadcast(S, t);
-        int c = 0;
-        int i = 0;
-        for (; i + L <= n; i += L) {
-            VectorMask<Float> ge = FloatVector.fromArray(S, row, off + i).compare(VectorOperators.GE, tv);
-            if (ge.anyTrue()) {
-                long bits = ge.toLong();
-                while (bits != 0) {
-                    int lane = Long.numberOfTrailingZeros(bits);
-                    bits &= bits - 1;
-                    cand[c++] = rankKey(row[off + i + lane], col0 + i + lane);
-                }
-            }
-        }
-        for (; i < n; i++) {
-            if (row[off + i] >= t) cand[c++] = rankKey(row[off + i], col0 + i);
-        }
-        return c;
+        return filter(row, off, n, col0, bound(m0, m1, m2, m3, k), true, sc);
     }
 
     /** Bits of a key settled by {@link #bound}: the sign, the exponent and 7 bits of mantissa. */
@@ -171,15 +205,13 @@ final class TopK {
         return n;
     }
 
-    private static final long LANE_MASK = L == 64 ? -1L : (1L << L) - 1;
-
     /**
      * Merges a chunk of a row into the row's running top-k: chunk[off, off + n) holds the row's
      * columns col0, col0 + 1, ...; the values and indices at float/int index vo/io of vs/is hold,
      * in rank order, the top min(k, col0) of the columns before col0, and on return the top
-     * min(k, col0 + n) of the columns before col0 + n. Chunks must come in column order. cand holds
-     * at least n + k longs; mx at mo holds the chunk's 4L group maxima (see Gemm.finish), or is null.
-     * The result is exactly topkRows' on the whole row.
+     * min(k, col0 + n) of the columns before col0 + n. Chunks must come in column order. sc has
+     * room for n entries and k (Scratch.ensure); mx at mo holds the chunk's 4L group maxima (see
+     * Gemm.finish), or is null. The result is exactly topkRows' on the whole row.
      *
      * <p>The first chunk goes through the group-maximum filter and a sort of the survivors. A later
      * chunk is compared with the running k-th value: only entries ranking above it can enter (an
@@ -187,11 +219,12 @@ final class TopK {
      * are sorted and merged with the running list.
      */
     static void mergeChunk(float[] chunk, int off, int n, int col0, int k, MemorySegment vs, long vo, MemorySegment is,
-                           long io, long[] cand, float[] mx, int mo) {
+                           long io, Scratch sc, float[] mx, int mo) {
+        long[] cand = sc.cand;
         int have = Math.min(k, col0);
         if (have < k) {
             // a chunk entry of the merged top k is in the chunk's own top k
-            int c = candidates(chunk, off, n, col0, k, cand, mx, mo);
+            int c = candidates(chunk, off, n, col0, k, sc, mx, mo);
             for (int j = 0; j < have; j++) cand[c++] = rankKey(vs.getAtIndex(F, vo + j), is.getAtIndex(ValueLayout.JAVA_INT, io + j));
             Arrays.sort(cand, 0, c);
             int keep = Math.min(k, col0 + n);
@@ -202,24 +235,8 @@ final class TopK {
             }
             return;
         }
-        float t = vs.getAtIndex(F, vo + k - 1);
-        FloatVector tv = FloatVector.broadcast(S, t);
         // entries not below the running k-th value (and NaN): usually few
-        int c = 0;
-        int i = 0;
-        for (; i + L <= n; i += L) {
-            VectorMask<Float> lt = FloatVector.fromArray(S, chunk, off + i).compare(VectorOperators.LT, tv);
-            if (lt.allTrue()) continue;
-            long bits = ~lt.toLong() & LANE_MASK;
-            while (bits != 0) {
-                int lane = Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-                cand[c++] = rankKey(chunk[off + i + lane], col0 + i + lane);
-            }
-        }
-        for (; i < n; i++) {
-            if (!(chunk[off + i] < t)) cand[c++] = rankKey(chunk[off + i], col0 + i);
-        }
+        int c = filter(chunk, off, n, col0, vs.getAtIndex(F, vo + k - 1), false, sc);
         if (c == 0) return;
         Arrays.sort(cand, 0, c);
         // merge the sorted candidates with the running list (rank keys are distinct), keep k
