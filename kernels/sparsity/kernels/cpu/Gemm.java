@@ -31,13 +31,18 @@ final class Gemm {
     static final int NR = 2 * L;
     static final int KC = 768;
     static final int MC = 4 * MR;
+    /**
+     * linearTopk's row blocks: twice as tall, so each packed B panel streams from L3 half as
+     * often (its C block is consumed by the top-k right after, so it need not stay small).
+     */
+    static final int MC_TOPK = 2 * MC;
     static final int NC = Math.max(NR, (1536 / NR) * NR);
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
     /** Per-thread buffers for packed A, the register tile and staging rows, reused across calls. */
     private static final ThreadLocal<float[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[MR * NR], new float[MR * KC + MC]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[MC_TOPK * KC], new float[MR * NR], new float[MR * KC + MC]});
     /** linearTopk's packed A for all row blocks, owned by the thread that called it. */
     private static final ThreadLocal<float[]> SHARED_A = ThreadLocal.withInitial(() -> new float[0]);
     /** The shared packed op(B) block, owned by the thread that called gemm. */
@@ -105,7 +110,7 @@ final class Gemm {
     private static final class TopkScratch {
         float[] c = new float[0];
         final TopK.Scratch topk = new TopK.Scratch();
-        final float[] maxima = new float[MC * TopK.GROUP_LANES];
+        final float[] maxima = new float[MC_TOPK * TopK.GROUP_LANES];
     }
 
     private static final ThreadLocal<TopkScratch> TOPK_SCRATCH = ThreadLocal.withInitial(TopkScratch::new);
@@ -125,7 +130,7 @@ final class Gemm {
         int n = b.rows();
         int topk = values.cols();
         if (m == 0 || topk == 0 && keep.length == 0) return;
-        int mcAll = Math.min(MC, Math.max(MR, ((m + 4 * par.threads() - 1) / (4 * par.threads()) + MR - 1) / MR * MR));
+        int mcAll = Math.min(MC_TOPK, Math.max(MR, ((m + 4 * par.threads() - 1) / (4 * par.threads()) + MR - 1) / MR * MR));
         int rowBlocks = (m + mcAll - 1) / mcAll;
         int slices = (k + KC - 1) / KC;
         int kcAll = Math.min(k, ((k + slices - 1) / slices + 7) / 8 * 8);
