@@ -47,7 +47,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-peer", description = "sae: do not run the peer.")
     boolean noPeer;
 
-    @Option(names = "--no-guard", description = "sae: keep steps timed while other programs were busy (both sides).")
+    @Option(names = "--guard", defaultValue = "round", paramLabel = "round|step|none",
+            description = "sae: round (default): wait for a quiet machine before each side of each round, steps back to back; "
+                    + "step: the peer's protocol for both sides, a wait before every step and disturbed steps dropped; none.")
+    String guard;
+
+    @Option(names = "--no-guard", description = "sae: the same as --guard none.")
     boolean noGuard;
 
     @Option(names = "--dead", defaultValue = "0", paramLabel = "FRACTION",
@@ -89,8 +94,15 @@ final class BenchCommand implements Callable<Integer> {
             if (t < 1) throw new UserInputException("--threads must be at least 1");
             java.nio.file.Path p = noPeer ? null : peer != null ? peer
                     : sparsity.sae.bench.SaeBench.defaultPeer(java.nio.file.Path.of(System.getProperty("workbench.home", ".")));
+            sparsity.sae.bench.SaeBench.Guard g;
+            try {
+                g = noGuard ? sparsity.sae.bench.SaeBench.Guard.NONE
+                        : sparsity.sae.bench.SaeBench.Guard.valueOf(guard.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("--guard must be round, step or none");
+            }
             sparsity.sae.bench.SaeBench.run(spec.commandLine().getOut(),
-                    new sparsity.sae.bench.SaeBench.Settings(d, latents, k, batch, steps, rounds, t, p, !noGuard, dead));
+                    new sparsity.sae.bench.SaeBench.Settings(d, latents, k, batch, steps, rounds, t, p, g, dead));
             return 0;
         }
         if ("capture".equals(what)) {

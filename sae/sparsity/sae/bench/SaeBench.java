@@ -36,15 +36,31 @@ import sparsity.sae.model.TopKAutoencoder;
  * <p>The setup is the peer's: Gaussian rows (4 batches, cycled), b_pre and the loss scale from
  * the first 16,384 rows, lr 4e-4, AuxK defaults (dead after 10M tokens, so no latent is dead in a
  * short run and AuxK costs nothing on either side unless {@code deadFraction} forces latents
- * dead). Like the peer's guard, a timed step is dropped and run again when other processes used
- * more than a little CPU meanwhile (read from /proc/stat), and before each step the bench waits
- * briefly for a quiet machine; {@code guard = false} turns both off, for both sides.
+ * dead).
+ *
+ * <p>The machine is shared ({@link Guard}): by default each side of each round starts on a quiet
+ * machine (the peer's criterion: two 0.25 s windows in a row under 4% busy in /proc/stat) and
+ * then runs its steps back to back, as training does; the share of the CPU others used while our
+ * steps ran is printed. The peer's own guard, a wait for a quiet machine before every step and
+ * steps dropped when disturbed ({@link Guard#STEP}), leaves the machine idle before each step,
+ * which makes every step start cold (caches, clocks, parked threads): our steps took 49 ms that
+ * way against 41.6 ms back to back, so it penalizes the faster side.
  */
 public final class SaeBench {
 
+    /** How the bench copes with other programs on the machine. */
+    public enum Guard {
+        /** Wait for a quiet machine before each side of each round; steps back to back (default). */
+        ROUND,
+        /** The peer's own protocol, both sides: wait before every step, drop disturbed steps. */
+        STEP,
+        /** No waiting, nothing dropped. */
+        NONE
+    }
+
     /** What to run. */
     public record Settings(int d, int n, int k, int batch, int steps, int rounds, int threads, Path peer,
-                           boolean guard, double deadFraction) {
+                           Guard guard, double deadFraction) {
         public Settings {
             if (d < 1 || n < 1 || k < 1 || k > n || batch < 1 || steps < 1 || rounds < 1 || threads < 1) {
                 throw new IllegalArgumentException("bad bench settings");
@@ -53,8 +69,12 @@ public final class SaeBench {
         }
     }
 
-    /** Median seconds of each phase and of the whole step, from one side of one round. */
-    record Times(Map<Phase, Double> phases, double step, int accepted, int rejected) {
+    /**
+     * Median seconds of each phase and of the whole step, from one side of one round; the steps
+     * dropped as disturbed (STEP guard) and the share of the CPU others used meanwhile (NaN when
+     * not known).
+     */
+    record Times(Map<Phase, Double> phases, double step, int accepted, int rejected, double others) {
         double tokensPerSecond(int batch) {
             return batch / step;
         }
@@ -117,8 +137,13 @@ public final class SaeBench {
                     line += String.format(Locale.ROOT, ", peer %.1f ms/step (%,.0f tokens/s), ratio %.2f", 1e3 * p.step(),
                             p.tokensPerSecond(s.batch()), ratios[round]);
                 }
-                out.println(line + String.format(Locale.ROOT, "  [steps dropped as disturbed: ours %d%s]", o.rejected(),
-                        peer.isEmpty() ? "" : ", peer " + peer.getLast().rejected()));
+                if (s.guard() == Guard.STEP) {
+                    line += String.format(Locale.ROOT, "  [steps dropped as disturbed: ours %d%s]", o.rejected(),
+                            peer.isEmpty() ? "" : ", peer " + peer.getLast().rejected());
+                } else if (!Double.isNaN(o.others())) {
+                    line += String.format(Locale.ROOT, "  [others used %.1f%% of the CPU during our steps]", 100 * o.others());
+                }
+                out.println(line);
                 out.flush();
             }
         }
@@ -164,7 +189,7 @@ public final class SaeBench {
             if (v.length > 0) m.put(ph, median(v));
         }
         return new Times(m, median(rounds.stream().mapToDouble(Times::step).toArray()),
-                rounds.stream().mapToInt(Times::accepted).sum(), rounds.stream().mapToInt(Times::rejected).sum());
+                rounds.stream().mapToInt(Times::accepted).sum(), rounds.stream().mapToInt(Times::rejected).sum(), Double.NaN);
     }
 
     private static Times timeOurs(TopKAutoencoder sae, FloatMatrix[] batches, Settings s, int step) {
@@ -175,16 +200,19 @@ public final class SaeBench {
         List<double[]> rec = new ArrayList<>();
         int rejected = 0;
         int tries = 0;
+        boolean perStep = s.guard() == Guard.STEP;
+        if (s.guard() == Guard.ROUND) Quiet.waitQuiet();
+        Quiet.Sample round = Quiet.Sample.begin();
         while (rec.size() < s.steps() && tries < 5 * s.steps()) {
             tries++;
-            if (s.guard()) Quiet.waitQuiet();
+            if (perStep) Quiet.waitQuiet();
             timer.reset();
             sae.timer(timer);
             Quiet.Sample q = Quiet.Sample.begin();
             sae.trainStep(batches[step++ % 4], 4e-4f);
             boolean ok = q.end();
             sae.timer(null);
-            if (ok || !s.guard()) {
+            if (ok || !perStep) {
                 double[] t = new double[phases + 1];
                 for (Phase ph : Phase.values()) t[ph.ordinal()] = timer.nanos(ph) * 1e-9;
                 t[phases] = timer.total() * 1e-9;
@@ -193,9 +221,10 @@ public final class SaeBench {
                 rejected++;
             }
         }
+        double others = perStep ? Double.NaN : round.othersShare();
         Map<Phase, Double> m = new EnumMap<>(Phase.class);
         for (Phase ph : Phase.values()) m.put(ph, median(rec.stream().mapToDouble(t -> t[ph.ordinal()]).toArray()));
-        return new Times(m, median(rec.stream().mapToDouble(t -> t[phases]).toArray()), rec.size(), rejected);
+        return new Times(m, median(rec.stream().mapToDouble(t -> t[phases]).toArray()), rec.size(), rejected, others);
     }
 
     private static final Pattern PEER_PHASE = Pattern.compile("^\\s+(\\w+)\\s+([0-9.]+) ms", Pattern.MULTILINE);
@@ -205,7 +234,9 @@ public final class SaeBench {
     private static Times timePeer(Settings s) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("python3", s.peer().toString(), "bench", "--d", "" + s.d(), "--n", "" + s.n(),
                 "--k", "" + s.k(), "--batch", "" + s.batch(), "--steps", "" + s.steps(), "--threads", "" + s.threads()));
-        if (!s.guard()) cmd.add("--no-guard");
+        // the peer waits and drops steps itself only under the STEP guard
+        if (s.guard() != Guard.STEP) cmd.add("--no-guard");
+        if (s.guard() == Guard.ROUND) Quiet.waitQuiet();
         if (s.deadFraction() > 0) cmd.addAll(List.of("--force-dead", "" + s.deadFraction()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         // these two slow a current numpy down (the peer's README)
@@ -239,7 +270,7 @@ public final class SaeBench {
         Matcher st = PEER_STEPS.matcher(text);
         boolean found = st.find();
         return new Times(phases, byName.get("step"), found ? Integer.parseInt(st.group(1)) : 0,
-                found ? Integer.parseInt(st.group(2)) : 0);
+                found ? Integer.parseInt(st.group(2)) : 0, Double.NaN);
     }
 
     /** Null when the peer can run, else why not. */
@@ -296,7 +327,7 @@ public final class SaeBench {
         int[] v = {384, 3072, 32, 4096, 7, 3, Runtime.getRuntime().availableProcessors()};
         for (int i = 0; i < Math.min(args.length, v.length); i++) v[i] = Integer.parseInt(args[i]);
         Path peer = args.length > 7 ? ("-".equals(args[7]) ? null : Path.of(args[7])) : defaultPeer(Path.of(""));
-        boolean guard = !Boolean.getBoolean("bench.noguard");
+        Guard guard = Guard.valueOf(System.getProperty("bench.guard", "ROUND").toUpperCase(Locale.ROOT));
         run(new PrintWriter(System.out, true), new Settings(v[0], v[1], v[2], v[3], v[4], v[5], v[6], peer, guard,
                 Double.parseDouble(System.getProperty("bench.dead", "0"))));
     }
@@ -362,6 +393,15 @@ public final class SaeBench {
                 if (Double.isNaN(b) || Double.isNaN(own) || Double.isNaN(busy0)) return true;
                 double foreign = Math.max(0, (b - busy0) - (own - own0));
                 return foreign <= 0.03 + 0.05 * wall * NCPU;
+            }
+
+            /** CPU seconds others used since begin, as a share of the machine's (NaN when unknown). */
+            double othersShare() {
+                double wall = (System.nanoTime() - t0) * 1e-9;
+                double b = busy();
+                double own = ownCpu();
+                if (Double.isNaN(b) || Double.isNaN(own) || Double.isNaN(busy0)) return Double.NaN;
+                return Math.max(0, (b - busy0) - (own - own0)) / (wall * NCPU);
             }
         }
     }
