@@ -51,6 +51,45 @@ public interface Backend extends AutoCloseable {
      */
     float batchTopk(FloatMatrix x, int total, IntMatrix rowStart, IntMatrix cols, FloatMatrix vals);
 
+    /**
+     * The encoder of a TopK autoencoder in one pass: P = X W^T + bias (X [B x K], W [N x K] stored
+     * one row per output column, bias a 1 x N row vector), then {@link #topkRows} of P into values
+     * and indices [B x k], and the columns {@code keep} of P (ascending, distinct; may be empty) into
+     * {@code kept} [B x keep.length] (null when keep is empty). P itself is not returned, so a
+     * backend need not store it. Same result as {@code gemm(false, true, 1, X, W, 1, P)} on P filled
+     * with the bias, then {@code topkRows(P)}.
+     */
+    default void linearTopk(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix values, IntMatrix indices,
+                            int[] keep, FloatMatrix kept) {
+        Checks.linearTopk(x, w, bias, values, indices, keep, kept);
+        try (MemoryScope s = MemoryScope.open()) {
+            FloatMatrix p = s.floats(x.rows(), w.rows());
+            for (int r = 0; r < p.rows(); r++) p.row(r).copyFrom(bias);
+            gemm(false, true, 1f, x, w, 1f, p);
+            topkRows(p, values, indices);
+            for (int r = 0; r < p.rows(); r++) {
+                for (int t = 0; t < keep.length; t++) kept.set(r, t, p.get(r, keep[t]));
+            }
+        }
+    }
+
+    /**
+     * In place, row by row: the entries among the row's k largest (the order of {@link #topkRows})
+     * become max(0, x), every other entry 0 (a TopK layer's codes, written densely). Needs k <= cols.
+     */
+    default void reluTopkRows(FloatMatrix x, int k) {
+        if (k < 0 || k > x.cols()) throw new IllegalArgumentException("k = " + k + " outside [0, " + x.cols() + "]");
+        try (MemoryScope s = MemoryScope.open()) {
+            FloatMatrix v = s.floats(x.rows(), k);
+            IntMatrix i = s.ints(x.rows(), k);
+            topkRows(x, v, i);
+            x.fill(0f);
+            for (int r = 0; r < x.rows(); r++) {
+                for (int j = 0; j < k; j++) x.set(r, i.get(r, j), Math.max(0f, v.get(r, j)));
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- k-sparse products
 
     /**
@@ -68,6 +107,56 @@ public interface Backend extends AutoCloseable {
      */
     void sparseOuterAccumulate(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w);
 
+    /**
+     * As {@link #sparseOuterAccumulate} into a W that starts at 0: W[i, :] = the sum over the slots
+     * (b, j) holding latent i of val[b, j] * G[b, :], in batch order; rows no slot holds become 0.
+     * The weight gradients of a sparse autoencoder, without clearing them first.
+     */
+    default void sparseOuterProduct(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
+        Checks.sparse(idx, val, g, w);
+        w.fill(0f);
+        sparseOuterAccumulate(idx, val, g, w);
+    }
+
+    /**
+     * The sparse decoder and the gradient of a squared error, in one pass (the TopK training step).
+     * For each row b, with the reconstruction y = bias + sum_j val[b, j] W[idx[b, j], :] (bias a
+     * 1 x d row vector) and its error e = y - x[b, :]: g[b, :] = scale * e, rowSse[b] = |e|^2
+     * (rows x 1), residual[b, :] = -e = x[b, :] - y when residual is not null, and the latent gradient
+     * gval[b, j] = dot(g[b, :], W[idx[b, j], :]) where val[b, j] > 0, else 0 (through the ReLU that
+     * made val; 0 for an empty slot). idx, val, gval [B x k]; W [n x d]; x, g, residual [B x d].
+     * This default is the definition, with double sums.
+     */
+    default void sparseDecodeLoss(IntMatrix idx, FloatMatrix val, FloatMatrix w, FloatMatrix bias, FloatMatrix x, float scale,
+                                  FloatMatrix g, FloatMatrix gval, FloatMatrix rowSse, FloatMatrix residual) {
+        Checks.decodeLoss(idx, val, w, bias, x, g, gval, rowSse, residual);
+        int d = w.cols();
+        double[] e = new double[d];
+        for (int b = 0; b < x.rows(); b++) {
+            double sse = 0;
+            for (int c = 0; c < d; c++) {
+                double y = bias.get(0, c);
+                for (int j = 0; j < idx.cols(); j++) {
+                    int i = Checks.slot(idx.get(b, j), w.rows());
+                    if (i >= 0) y += (double) val.get(b, j) * w.get(i, c);
+                }
+                e[c] = (float) y - (double) x.get(b, c);
+                sse += e[c] * e[c];
+                g.set(b, c, (float) (scale * e[c]));
+                if (residual != null) residual.set(b, c, (float) -e[c]);
+            }
+            rowSse.set(b, 0, (float) sse);
+            for (int j = 0; j < idx.cols(); j++) {
+                int i = Checks.slot(idx.get(b, j), w.rows());
+                double dot = 0;
+                if (i >= 0 && val.get(b, j) > 0) {
+                    for (int c = 0; c < d; c++) dot += (double) g.get(b, c) * w.get(i, c);
+                }
+                gval.set(b, j, (float) dot);
+            }
+        }
+    }
+
     /** out[b, j] = dot(G[b, :], W[idx[b, j], :]) (0 for an empty slot): the latent gradient. */
     void sparseRowDots(IntMatrix idx, FloatMatrix g, FloatMatrix w, FloatMatrix out);
 
@@ -79,6 +168,33 @@ public interface Backend extends AutoCloseable {
 
     // ---------------------------------------------------------------- row and column statistics
 
+    /**
+     * The gradient of a squared error: e = y - x, g = scale * e, rowSse[r] = |e[r, :]|^2 (rows x 1);
+     * y, x, g the same shape (g may be y: in place). This default is the definition, double sums.
+     */
+    default void squaredError(FloatMatrix y, FloatMatrix x, float scale, FloatMatrix g, FloatMatrix rowSse) {
+        Checks.sameShape(y, x, "x");
+        Checks.sameShape(y, g, "g");
+        Checks.columnOut(y, rowSse);
+        for (int r = 0; r < y.rows(); r++) {
+            double s = 0;
+            for (int c = 0; c < y.cols(); c++) {
+                float e = y.get(r, c) - x.get(r, c);
+                s += (double) e * e;
+                g.set(r, c, scale * e);
+            }
+            rowSse.set(r, 0, (float) s);
+        }
+    }
+
+    /** In place: g = 0 where z <= 0 (or NaN), the gradient through a ReLU whose outputs are z. */
+    default void reluGradient(FloatMatrix g, FloatMatrix z) {
+        Checks.sameShape(g, z, "z");
+        for (int r = 0; r < g.rows(); r++) {
+            for (int c = 0; c < g.cols(); c++) if (!(z.get(r, c) > 0)) g.set(r, c, 0f);
+        }
+    }
+
     /** out[r] = ||x[r, :]||_2, out a rows x 1 column vector. */
     void rowNorms(FloatMatrix x, FloatMatrix out);
 
@@ -88,11 +204,30 @@ public interface Backend extends AutoCloseable {
     /** out[r] = population variance (divide by n) of x[r, :], out rows x 1. */
     void rowVariances(FloatMatrix x, FloatMatrix out);
 
+    /** out[c] = sum of x[:, c], out a 1 x cols row vector (double sums in this default). */
+    default void colSums(FloatMatrix x, FloatMatrix out) {
+        Checks.rowOut(x, out);
+        for (int c = 0; c < x.cols(); c++) {
+            double s = 0;
+            for (int r = 0; r < x.rows(); r++) s += x.get(r, c);
+            out.set(0, c, (float) s);
+        }
+    }
+
     /** out[c] = mean of x[:, c], out a 1 x cols row vector. */
     void colMeans(FloatMatrix x, FloatMatrix out);
 
     /** out[c] = population variance of x[:, c], out 1 x cols. */
     void colVariances(FloatMatrix x, FloatMatrix out);
+
+    /** out[r, :] = x[r, :] - v for every row, v a 1 x cols row vector (out may be x: in place). */
+    default void subtractRowVector(FloatMatrix x, FloatMatrix v, FloatMatrix out) {
+        Checks.rowOut(x, v);
+        Checks.sameShape(x, out, "out");
+        for (int r = 0; r < x.rows(); r++) {
+            for (int c = 0; c < x.cols(); c++) out.set(r, c, x.get(r, c) - v.get(0, c));
+        }
+    }
 
     /** In place: x[r, :] = (x[r, :] - mean) / sqrt(variance + eps) (layer-norm style, no affine). */
     void standardizeRows(FloatMatrix x, float eps);
@@ -157,6 +292,30 @@ public interface Backend extends AutoCloseable {
      * step counts from 1. All four matrices have the same shape.
      */
     void adam(FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, Adam adam, long step);
+
+    /**
+     * In place: g[r, :] -= dot(g[r, :], w[r, :]) w[r, :] for each row (rows with a zero dot are left
+     * as they are): removes from each row of a gradient its component along the matching unit row of
+     * w (a decoder kept at unit norm). Same shapes. This default is the definition, double dots.
+     */
+    default void projectOutRows(FloatMatrix g, FloatMatrix w) {
+        Checks.sameShape(g, w, "w");
+        for (int r = 0; r < g.rows(); r++) {
+            double dot = 0;
+            for (int c = 0; c < g.cols(); c++) dot += (double) g.get(r, c) * w.get(r, c);
+            if (dot == 0) continue;
+            for (int c = 0; c < g.cols(); c++) g.set(r, c, (float) (g.get(r, c) - dot * w.get(r, c)));
+        }
+    }
+
+    /**
+     * {@link #adam} then {@link #normalizeRows}(param, eps): one Adam step on rows kept at unit
+     * norm (a decoder), which a backend may do row by row in one pass.
+     */
+    default void adamUnitRows(FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, Adam adam, long step, float eps) {
+        adam(param, grad, m, v, adam, step);
+        normalizeRows(param, eps);
+    }
 
     /** Releases worker threads; default: nothing to release. */
     @Override

@@ -38,6 +38,24 @@ public final class Checks {
         IntMatrix.requireShape(indices, x.rows(), k, "indices");
     }
 
+    public static void linearTopk(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix values, IntMatrix indices,
+                                  int[] keep, FloatMatrix kept) {
+        if (x.cols() != w.cols()) {
+            throw new IllegalArgumentException("linearTopk: X is " + x.rows() + "x" + x.cols() + ", W " + w.rows() + "x" + w.cols());
+        }
+        FloatMatrix.requireShape(bias, 1, w.rows(), "bias");
+        int k = values.cols();
+        if (k > w.rows()) throw new IllegalArgumentException("k = " + k + " > " + w.rows() + " columns");
+        FloatMatrix.requireShape(values, x.rows(), k, "values");
+        IntMatrix.requireShape(indices, x.rows(), k, "indices");
+        for (int t = 0; t < keep.length; t++) {
+            if (keep[t] < 0 || keep[t] >= w.rows() || t > 0 && keep[t] <= keep[t - 1]) {
+                throw new IllegalArgumentException("keep must be ascending distinct columns in [0, " + w.rows() + ")");
+            }
+        }
+        if (keep.length > 0) FloatMatrix.requireShape(kept, x.rows(), keep.length, "kept");
+    }
+
     public static void batchTopk(FloatMatrix x, int total, IntMatrix rowStart, IntMatrix cols, FloatMatrix vals) {
         if (total < 0 || total > x.size()) {
             throw new IllegalArgumentException("total = " + total + " outside [0, " + x.size() + "]");
@@ -51,6 +69,16 @@ public final class Checks {
     public static void sparse(IntMatrix idx, FloatMatrix val, FloatMatrix dense, FloatMatrix w) {
         FloatMatrix.requireShape(val, idx.rows(), idx.cols(), "val");
         FloatMatrix.requireShape(dense, idx.rows(), w.cols(), "dense operand");
+    }
+
+    public static void decodeLoss(IntMatrix idx, FloatMatrix val, FloatMatrix w, FloatMatrix bias, FloatMatrix x,
+                                  FloatMatrix g, FloatMatrix gval, FloatMatrix rowSse, FloatMatrix residual) {
+        sparse(idx, val, x, w);
+        FloatMatrix.requireShape(bias, 1, w.cols(), "bias");
+        FloatMatrix.requireShape(g, x.rows(), w.cols(), "g");
+        FloatMatrix.requireShape(gval, idx.rows(), idx.cols(), "gval");
+        FloatMatrix.requireShape(rowSse, x.rows(), 1, "rowSse");
+        if (residual != null) FloatMatrix.requireShape(residual, x.rows(), w.cols(), "residual");
     }
 
     /** Throws unless 0 <= i < n or i == -1 (an empty slot). */

@@ -23,6 +23,15 @@ final class Elementwise {
     }
 
     static void adam(Parallel par, FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, Adam a, long step) {
+        adam(par, param, grad, m, v, a, step, false, 0f);
+    }
+
+    /**
+     * Adam, row by row; with {@code unit} each row is then divided by max(|row|, eps) while still in
+     * cache: bitwise adam then RowOps.normalizeRows.
+     */
+    static void adam(Parallel par, FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, Adam a, long step,
+                     boolean unit, float eps) {
         Checks.sameShape(param, grad, "grad");
         Checks.sameShape(param, m, "m");
         Checks.sameShape(param, v, "v");
@@ -53,6 +62,7 @@ final class Elementwise {
                     FloatVector pp = FloatVector.fromMemorySegment(S, param.segment(), po + cb, NATIVE, k);
                     pp.sub(mm.mul(stepSize).div(den)).intoMemorySegment(param.segment(), po + cb, NATIVE, k);
                 }
+                if (unit) RowOps.normalizeRow(param, r, eps);
             }
         });
     }

@@ -8,6 +8,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import sparsity.kernels.FloatMatrix;
+import sparsity.kernels.IntMatrix;
 
 /**
  * Single-precision C = alpha * op(A) * op(B) + beta * C, blocked and packed in the Goto/BLIS
@@ -30,13 +31,20 @@ final class Gemm {
     static final int NR = 2 * L;
     static final int KC = 768;
     static final int MC = 4 * MR;
+    /**
+     * linearTopk's row blocks: twice as tall, so each packed B panel streams from L3 half as
+     * often (its C block is consumed by the top-k right after, so it need not stay small).
+     */
+    static final int MC_TOPK = 2 * MC;
     static final int NC = Math.max(NR, (1536 / NR) * NR);
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
     /** Per-thread buffers for packed A, the register tile and staging rows, reused across calls. */
     private static final ThreadLocal<float[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[MR * NR], new float[MR * KC + MC]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[MC_TOPK * KC], new float[MR * NR], new float[MR * KC + MC]});
+    /** linearTopk's packed A for all row blocks, owned by the thread that called it. */
+    private static final ThreadLocal<float[]> SHARED_A = ThreadLocal.withInitial(() -> new float[0]);
     /** The shared packed op(B) block, owned by the thread that called gemm. */
     private static final ThreadLocal<float[]> SHARED_B = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -77,7 +85,7 @@ final class Gemm {
                 int p0 = pc;
                 float bt = pc == 0 ? beta : 1f;
                 par.forRange((nc + NR - 1) / NR, 8, (slot, from, to) ->
-                        packB(tb, b, p0, kc, j0, nc, from * NR, Math.min(nc, to * NR), packedB));
+                        packB(tb, b, p0, kc, j0, nc, from * NR, Math.min(nc, to * NR), packedB, 0));
                 par.forRange(rowBlocks, 1, (slot, from, to) -> {
                     float[][] buf = BUFFERS.get();
                     for (int blk = from; blk < to; blk++) {
@@ -95,6 +103,206 @@ final class Gemm {
                     }
                 });
             }
+        }
+    }
+
+    /** Per-thread scratch of {@link #linearTopk}: a C row block, candidate keys, group maxima of its rows. */
+    private static final class TopkScratch {
+        float[] c = new float[0];
+        final TopK.Scratch topk = new TopK.Scratch();
+        final float[] maxima = new float[MC_TOPK * TopK.GROUP_LANES];
+    }
+
+    private static final ThreadLocal<TopkScratch> TOPK_SCRATCH = ThreadLocal.withInitial(TopkScratch::new);
+
+    /**
+     * The row-wise top-k of P = A B^T + bias (A [M x K], B [N x K], bias [1 x N]) without storing P,
+     * and the columns {@code keep} (ascending) of P copied into {@code kept}: the product of
+     * {@link #gemm} (same K slices and register tile, so the same bits as gemm with C holding the
+     * bias and beta = 1), but each thread finishes an MC x NC' block of P in a buffer
+     * that stays in its cache and merges it into the running top-k of its rows
+     * ({@link TopK#mergeChunk}) before the next. Needs K >= 1.
+     */
+    static void linearTopk(Parallel par, FloatMatrix a, FloatMatrix b, FloatMatrix bias, FloatMatrix values,
+                           IntMatrix indices, int[] keep, FloatMatrix kept) {
+        int m = a.rows();
+        int k = a.cols();
+        int n = b.rows();
+        int topk = values.cols();
+        if (m == 0 || topk == 0 && keep.length == 0) return;
+        int mcAll = Math.min(MC_TOPK, Math.max(MR, ((m + 4 * par.threads() - 1) / (4 * par.threads()) + MR - 1) / MR * MR));
+        int rowBlocks = (m + mcAll - 1) / mcAll;
+        int slices = (k + KC - 1) / KC;
+        int kcAll = Math.min(k, ((k + slices - 1) / slices + 7) / 8 * 8);
+        // every K slice of a column block is packed at once, about KC x NC floats as in gemm: wider
+        // blocks when K is short (fewer merges per row), narrower when it is long
+        int ncAll = Math.max(NR, Math.min(2 * NC, KC * NC / k) / NR * NR);
+        int ncPadMax = (Math.min(ncAll, n) + NR - 1) / NR * NR;
+        int sliceStride = kcAll * ncPadMax;
+        int need = slices * sliceStride;
+        float[] bp = SHARED_B.get();
+        if (bp.length < need) {
+            bp = new float[need];
+            SHARED_B.set(bp);
+        }
+        float[] packedB = bp;
+        // with several column blocks every row block's A panels are packed once, up front
+        boolean packOnce = n > ncAll;
+        int panel = mcAll * kcAll;
+        float[] packedA = null;
+        if (packOnce) {
+            long needA = (long) rowBlocks * slices * panel;
+            float[] ap = SHARED_A.get();
+            if (ap.length < needA) {
+                ap = new float[Math.toIntExact(needA)];
+                SHARED_A.set(ap);
+            }
+            float[] apf = ap;
+            par.forRange(rowBlocks, 1, (slot, from, to) -> {
+                float[] tmp = BUFFERS.get()[0];
+                for (int blk = from; blk < to; blk++) {
+                    int ic = blk * mcAll;
+                    int mc = Math.min(mcAll, m - ic);
+                    for (int sl = 0; sl < slices; sl++) {
+                        int pc = sl * kcAll;
+                        int kc = Math.min(kcAll, k - pc);
+                        packA(false, a, ic, mc, pc, kc, tmp);
+                        System.arraycopy(tmp, 0, apf, (blk * slices + sl) * panel, (mc + MR - 1) / MR * MR * kc);
+                    }
+                }
+            });
+            packedA = apf;
+        }
+        float[] preA = packedA;
+        float[] biasPad = new float[(n + NR - 1) / NR * NR];
+        MemorySegment.copy(bias.segment(), F, 0, biasPad, 0, n);
+        MemorySegment vs = values.segment();
+        MemorySegment is = indices.segment();
+        for (int jc = 0; jc < n; jc += ncAll) {
+            int nc = Math.min(ncAll, n - jc);
+            int ncPad = (nc + NR - 1) / NR * NR;
+            int j0 = jc;
+            par.forRange(ncPad / NR, 8, (slot, from, to) -> {
+                for (int sl = 0; sl < slices; sl++) {
+                    int pc = sl * kcAll;
+                    packB(true, b, pc, Math.min(kcAll, k - pc), j0, nc, from * NR, Math.min(nc, to * NR), packedB, sl * sliceStride);
+                }
+            });
+            int keepFrom = lowerBound(keep, jc);
+            int keepTo = lowerBound(keep, jc + nc);
+            par.forRange(rowBlocks, 1, (slot, from, to) -> {
+                float[][] buf = BUFFERS.get();
+                TopkScratch sc = TOPK_SCRATCH.get();
+                if (sc.c.length < mcAll * ncPad) sc.c = new float[mcAll * ncPad];
+                sc.topk.ensure(nc, topk);
+                float[] cb = sc.c;
+                float[] mx = sc.maxima;
+                for (int blk = from; blk < to; blk++) {
+                    int ic = blk * mcAll;
+                    int mc = Math.min(mcAll, m - ic);
+                    for (int sl = 0; sl < slices; sl++) {
+                        int pc = sl * kcAll;
+                        int kc = Math.min(kcAll, k - pc);
+                        boolean last = sl == slices - 1;
+                        if (last) java.util.Arrays.fill(mx, Float.NEGATIVE_INFINITY);
+                        float[] ap = buf[0];
+                        int ao = 0;
+                        if (preA != null) {
+                            ap = preA;
+                            ao = (blk * slices + sl) * panel;
+                        } else {
+                            packA(false, a, ic, mc, pc, kc, ap);
+                        }
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            for (int ir = 0; ir < mc; ir += MR) {
+                                tile(ap, ao + ir * kc, packedB, sl * sliceStride + jr * kc, kc, buf[1]);
+                                if (last) {
+                                    finish(buf[1], cb, ir * ncPad + jr, ncPad, sl == 0 ? biasPad : null, j0 + jr, mx,
+                                            ir * TopK.GROUP_LANES + jr / L % TopK.GROUPS * L, Math.min(NR, nc - jr));
+                                } else {
+                                    accumulate(buf[1], cb, ir * ncPad + jr, ncPad, sl == 0 ? biasPad : null, j0 + jr);
+                                }
+                            }
+                        }
+                    }
+                    for (int i = 0; i < mc; i++) {
+                        int r = ic + i;
+                        if (topk > 0) {
+                            TopK.mergeChunk(cb, i * ncPad, nc, j0, topk, vs, r * values.stride(), is, r * indices.stride(),
+                                    sc.topk, mx, i * TopK.GROUP_LANES);
+                        }
+                        for (int t = keepFrom; t < keepTo; t++) kept.set(r, t, cb[i * ncPad + keep[t] - j0]);
+                    }
+                }
+            });
+        }
+    }
+
+    /** First position of a sorted array holding a value >= v. */
+    private static int lowerBound(int[] sorted, int v) {
+        int lo = 0;
+        int hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < v) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /**
+     * Adds the MR x NR tile t to the block c at co (row stride ldc): onto bias[bo, bo + NR) for the
+     * first K slice (C = tile + bias, as gemm adds a tile to C), else onto c itself.
+     */
+    private static void accumulate(float[] t, float[] c, int co, int ldc, float[] bias, int bo) {
+        if (bias != null) {
+            FloatVector b0 = FloatVector.fromArray(S, bias, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bias, bo + L);
+            for (int i = 0; i < MR; i++) {
+                int o = co + i * ldc;
+                FloatVector.fromArray(S, t, i * NR).add(b0).intoArray(c, o);
+                FloatVector.fromArray(S, t, i * NR + L).add(b1).intoArray(c, o + L);
+            }
+        } else {
+            for (int i = 0; i < MR; i++) {
+                int o = co + i * ldc;
+                FloatVector.fromArray(S, t, i * NR).add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
+                FloatVector.fromArray(S, t, i * NR + L).add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            }
+        }
+    }
+
+    /**
+     * The last K slice of a tile: as {@link #accumulate}, and the group maxima of each row updated
+     * with its final values: row i of the tile has 4L groups at mx[mo + i * 4L, ...); this tile's
+     * two vectors go to the groups at mo and mo + L (vector v of a row belongs to group v mod 4,
+     * as in TopK). Only the first {@code valid} columns of the tile belong to the row.
+     */
+    private static void finish(float[] t, float[] c, int co, int ldc, float[] bias, int bo, float[] mx, int mo, int valid) {
+        FloatVector ninf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        VectorMask<Float> k0 = S.indexInRange(0, valid);
+        VectorMask<Float> k1 = S.indexInRange(L, valid);
+        boolean full = valid == NR;
+        for (int i = 0; i < MR; i++) {
+            int o = co + i * ldc;
+            FloatVector v0 = FloatVector.fromArray(S, t, i * NR);
+            FloatVector v1 = FloatVector.fromArray(S, t, i * NR + L);
+            if (bias != null) {
+                v0 = v0.add(FloatVector.fromArray(S, bias, bo));
+                v1 = v1.add(FloatVector.fromArray(S, bias, bo + L));
+            } else {
+                v0 = v0.add(FloatVector.fromArray(S, c, o));
+                v1 = v1.add(FloatVector.fromArray(S, c, o + L));
+            }
+            v0.intoArray(c, o);
+            v1.intoArray(c, o + L);
+            if (!full) {
+                v0 = ninf.blend(v0, k0);
+                v1 = ninf.blend(v1, k1);
+            }
+            int g = mo + i * TopK.GROUP_LANES;
+            FloatVector.fromArray(S, mx, g).max(v0).intoArray(mx, g);
+            FloatVector.fromArray(S, mx, g + L).max(v1).intoArray(mx, g + L);
         }
     }
 
@@ -139,14 +347,15 @@ final class Gemm {
 
     /**
      * Columns [jFrom, jTo) (multiples of NR) of op(B)[pc:pc+kc, jc:jc+nc] into NR-wide
-     * micro-panels: bp[jr*kc + p*NR + j], zero padded.
+     * micro-panels: bp[bOff + jr*kc + p*NR + j], zero padded.
      */
-    private static void packB(boolean tb, FloatMatrix b, int pc, int kc, int jc, int nc, int jFrom, int jTo, float[] bp) {
+    private static void packB(boolean tb, FloatMatrix b, int pc, int kc, int jc, int nc, int jFrom, int jTo, float[] bp,
+                              int bOff) {
         MemorySegment s = b.segment();
         long ldb = b.stride();
         for (int jr = jFrom; jr < jTo; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int base = jr * kc;
+            int base = bOff + jr * kc;
             if (!tb) {
                 VectorMask<Float> m0 = S.indexInRange(0, nr);
                 VectorMask<Float> m1 = S.indexInRange(L, nr);
@@ -181,6 +390,12 @@ final class Gemm {
     /** The MR x NR register tile: C[0:mr, 0:nr] = alpha * Ap * Bp + beta * C (C not read when beta == 0). */
     private static void kernel(float[] a, int ao, float[] b, int bo, int kc, MemorySegment c, long cOff, long ldcB,
                                int mr, int nr, float alpha, float beta, float[] t) {
+        tile(a, ao, b, bo, kc, t);
+        update(t, c, cOff, ldcB, mr, nr, alpha, beta);
+    }
+
+    /** The MR x NR product of the micro-panels Ap and Bp into t[i*NR + j] (row-major). */
+    private static void tile(float[] a, int ao, float[] b, int bo, int kc, float[] t) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -236,7 +451,6 @@ final class Gemm {
         c61.intoArray(t, 6 * NR + L);
         c70.intoArray(t, 7 * NR);
         c71.intoArray(t, 7 * NR + L);
-        update(t, c, cOff, ldcB, mr, nr, alpha, beta);
     }
 
     /**

@@ -120,6 +120,12 @@ final class RowOps {
         return sums;
     }
 
+    static void colSums(Parallel par, FloatMatrix x, FloatMatrix out) {
+        Checks.rowOut(x, out);
+        double[] s = colSums(par, x, null, 1);
+        for (int c = 0; c < x.cols(); c++) out.set(0, c, (float) s[c]);
+    }
+
     static void colMeans(Parallel par, FloatMatrix x, FloatMatrix out) {
         Checks.rowOut(x, out);
         double[] s = colSums(par, x, null, 1);
@@ -132,6 +138,80 @@ final class RowOps {
         for (int c = 0; c < mean.length; c++) mean[c] /= x.rows();
         double[] s = colSums(par, x, mean, 2);
         for (int c = 0; c < x.cols(); c++) out.set(0, c, (float) (s[c] / x.rows()));
+    }
+
+    static void subtractRowVector(Parallel par, FloatMatrix x, FloatMatrix v, FloatMatrix out) {
+        Checks.rowOut(x, v);
+        Checks.sameShape(x, out, "out");
+        int n = x.cols();
+        float[] sub = v.toArray();
+        par.forRange(x.rows(), 64, (p, from, to) -> {
+            for (int r = from; r < to; r++) {
+                long xo = off(x, r);
+                long oo = off(out, r);
+                for (int c = 0; c < n; c += L) {
+                    VectorMask<Float> m = S.indexInRange(c, n);
+                    FloatVector.fromMemorySegment(S, x.segment(), xo + 4L * c, NATIVE, m)
+                            .sub(FloatVector.fromArray(S, sub, c, m))
+                            .intoMemorySegment(out.segment(), oo + 4L * c, NATIVE, m);
+                }
+            }
+        });
+    }
+
+    static void squaredError(Parallel par, FloatMatrix y, FloatMatrix x, float scale, FloatMatrix g, FloatMatrix rowSse) {
+        Checks.sameShape(y, x, "x");
+        Checks.sameShape(y, g, "g");
+        Checks.columnOut(y, rowSse);
+        int n = y.cols();
+        par.forRange(y.rows(), 16, (p, from, to) -> {
+            MemorySegment ys = y.segment(), xs = x.segment(), gs = g.segment();
+            FloatVector sc = FloatVector.broadcast(S, scale);
+            for (int r = from; r < to; r++) {
+                long yo = off(y, r), xo = off(x, r), go = off(g, r);
+                FloatVector s0 = FloatVector.zero(S), s1 = s0;
+                int c = 0;
+                for (; c + 2 * L <= n; c += 2 * L) {
+                    long cb = 4L * c;
+                    FloatVector e0 = FloatVector.fromMemorySegment(S, ys, yo + cb, NATIVE)
+                            .sub(FloatVector.fromMemorySegment(S, xs, xo + cb, NATIVE));
+                    FloatVector e1 = FloatVector.fromMemorySegment(S, ys, yo + cb + 4L * L, NATIVE)
+                            .sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 4L * L, NATIVE));
+                    s0 = e0.fma(e0, s0);
+                    s1 = e1.fma(e1, s1);
+                    e0.mul(sc).intoMemorySegment(gs, go + cb, NATIVE);
+                    e1.mul(sc).intoMemorySegment(gs, go + cb + 4L * L, NATIVE);
+                }
+                for (; c < n; c += L) {
+                    VectorMask<Float> m = S.indexInRange(c, n);
+                    long cb = 4L * c;
+                    FloatVector e = FloatVector.fromMemorySegment(S, ys, yo + cb, NATIVE, m)
+                            .sub(FloatVector.fromMemorySegment(S, xs, xo + cb, NATIVE, m));
+                    s0 = e.fma(e, s0);
+                    e.mul(sc).intoMemorySegment(gs, go + cb, NATIVE, m);
+                }
+                rowSse.segment().setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, r * rowSse.stride(), Lanes.sum(s0.add(s1)));
+            }
+        });
+    }
+
+    static void reluGradient(Parallel par, FloatMatrix g, FloatMatrix z) {
+        Checks.sameShape(g, z, "z");
+        int n = g.cols();
+        par.forRange(g.rows(), 64, (p, from, to) -> {
+            FloatVector zero = FloatVector.zero(S);
+            for (int r = from; r < to; r++) {
+                long go = off(g, r), zo = off(z, r);
+                for (int c = 0; c < n; c += L) {
+                    VectorMask<Float> m = S.indexInRange(c, n);
+                    long cb = 4L * c;
+                    VectorMask<Float> pos = FloatVector.fromMemorySegment(S, z.segment(), zo + cb, NATIVE, m)
+                            .compare(VectorOperators.GT, 0f);
+                    FloatVector.fromMemorySegment(S, g.segment(), go + cb, NATIVE, m).blend(zero, pos.not())
+                            .intoMemorySegment(g.segment(), go + cb, NATIVE, m);
+                }
+            }
+        });
     }
 
     static void standardizeRows(Parallel par, FloatMatrix x, float eps) {
@@ -147,12 +227,33 @@ final class RowOps {
     }
 
     static void normalizeRows(Parallel par, FloatMatrix x, float eps) {
-        int n = x.cols();
         par.forRange(x.rows(), 64, (p, from, to) -> {
+            for (int r = from; r < to; r++) normalizeRow(x, r, eps);
+        });
+    }
+
+    /** x[r, :] /= max(|x[r, :]|, eps). */
+    static void normalizeRow(FloatMatrix x, int r, float eps) {
+        int n = x.cols();
+        long o = off(x, r);
+        float norm = (float) Math.max(Math.sqrt(rowSum(x.segment(), o, n, 0f, 2)), eps);
+        for (int c = 0; c < n; c += L) store(load(x.segment(), o, c, n).div(norm), x.segment(), o, c, n);
+    }
+
+    /** g[r, :] -= dot(g[r, :], w[r, :]) * w[r, :], rows whose dot is 0 untouched; the dot in float. */
+    static void projectOutRows(Parallel par, FloatMatrix g, FloatMatrix w) {
+        Checks.sameShape(g, w, "w");
+        int n = g.cols();
+        par.forRange(g.rows(), 64, (p, from, to) -> {
+            MemorySegment gs = g.segment();
+            MemorySegment ws = w.segment();
             for (int r = from; r < to; r++) {
-                long o = off(x, r);
-                float norm = (float) Math.max(Math.sqrt(rowSum(x.segment(), o, n, 0f, 2)), eps);
-                for (int c = 0; c < n; c += L) store(load(x.segment(), o, c, n).div(norm), x.segment(), o, c, n);
+                long go = off(g, r);
+                long wo = off(w, r);
+                float dot = SparseOps.dot(gs, go, ws, wo, n);
+                if (dot == 0) continue;
+                FloatVector f = FloatVector.broadcast(S, dot);
+                for (int c = 0; c < n; c += L) store(load(gs, go, c, n).sub(load(ws, wo, c, n).mul(f)), gs, go, c, n);
             }
         });
     }

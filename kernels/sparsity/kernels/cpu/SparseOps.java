@@ -93,40 +93,280 @@ final class SparseOps {
         return nz;
     }
 
+    /**
+     * The (b, j) slots of a k-sparse matrix bucketed by latent (a stable counting sort, so each
+     * latent's slots stay in batch order; the rows are counted and placed in fixed parts in
+     * parallel, which changes nothing in the result): slots start[i] .. start[i+1] - 1 belong to
+     * latent i; slot e has batch row row[e] and value coef[e].
+     */
+    record Buckets(int[] start, int[] row, float[] coef) {
+        /** Rows are counted and placed in this many fixed parts, in parallel. */
+        private static final int PARTS = 8;
+
+        static Buckets of(Parallel par, IntMatrix idx, FloatMatrix val, int n) {
+            int k = idx.cols();
+            int rows = idx.rows();
+            MemorySegment is = idx.segment();
+            MemorySegment vs = val.segment();
+            int parts = Math.max(1, Math.min(PARTS, rows / 64));
+            int[][] counts = new int[parts][];
+            par.forRange(parts, 1, (slot, from, to) -> {
+                for (int p = from; p < to; p++) {
+                    int[] cnt = new int[n];
+                    for (int b = p * rows / parts, end = (p + 1) * rows / parts; b < end; b++) {
+                        long io = b * idx.stride();
+                        for (int j = 0; j < k; j++) {
+                            int i = Checks.slot(is.getAtIndex(I, io + j), n);
+                            if (i >= 0) cnt[i]++;
+                        }
+                    }
+                    counts[p] = cnt;
+                }
+            });
+            // part p's slots of latent i go after those of the parts before it: batch order
+            int[] start = new int[n + 1];
+            for (int i = 0; i < n; i++) {
+                int s = start[i];
+                for (int p = 0; p < parts; p++) {
+                    int c = counts[p][i];
+                    counts[p][i] = s;
+                    s += c;
+                }
+                start[i + 1] = s;
+            }
+            int[] row = new int[start[n]];
+            float[] coef = new float[start[n]];
+            par.forRange(parts, 1, (slot, from, to) -> {
+                for (int p = from; p < to; p++) {
+                    int[] fill = counts[p];
+                    for (int b = p * rows / parts, end = (p + 1) * rows / parts; b < end; b++) {
+                        long io = b * idx.stride();
+                        long vo = b * val.stride();
+                        for (int j = 0; j < k; j++) {
+                            int i = is.getAtIndex(I, io + j);
+                            if (i < 0) continue;
+                            int e = fill[i]++;
+                            row[e] = b;
+                            coef[e] = vs.getAtIndex(F, vo + j);
+                        }
+                    }
+                }
+            });
+            return new Buckets(start, row, coef);
+        }
+    }
+
+    /** W[idx[b, j], :] += val[b, j] * G[b, :], each weight row by one thread, in batch order. */
     static void outerAccumulate(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
         Checks.sparse(idx, val, g, w);
-        int n = w.rows();
-        int k = idx.cols();
-        // counting sort of the (b, j) slots by latent, stable: each latent's updates stay in batch order
-        int[] start = new int[n + 1];
-        for (int b = 0; b < idx.rows(); b++) {
-            for (int j = 0; j < k; j++) {
-                int i = Checks.slot(idx.segment().getAtIndex(I, b * idx.stride() + j), n);
-                if (i >= 0) start[i + 1]++;
-            }
-        }
-        for (int i = 0; i < n; i++) start[i + 1] += start[i];
-        int[] fill = start.clone();
-        int[] slots = new int[start[n]];
-        for (int b = 0; b < idx.rows(); b++) {
-            for (int j = 0; j < k; j++) {
-                int i = idx.segment().getAtIndex(I, b * idx.stride() + j);
-                if (i >= 0) slots[fill[i]++] = b * k + j;
-            }
-        }
+        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, true);
+    }
+
+    /**
+     * W[i, :] = sum over the slots (b, j) holding latent i of val[b, j] * G[b, :], in batch order
+     * (rows no slot holds become 0): bitwise W.fill(0) then {@link #outerAccumulate}.
+     */
+    static void outerProduct(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
+        Checks.sparse(idx, val, g, w);
+        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, false);
+    }
+
+    /**
+     * Each weight row summed in vector registers over its slots, 8 vectors of columns at a time:
+     * acc = fma(G[b, c], v, acc) in batch order from W's row (accumulate) or from 0, the same
+     * operations as one axpy per slot, without loading and storing the row for every slot.
+     */
+    private static void outer(Parallel par, Buckets bk, FloatMatrix g, FloatMatrix w, boolean accumulate) {
+        par.forRange(w.rows(), 16, (slot, from, to) -> {
+            for (int i = from; i < to; i++) outerRow(i, bk, g, w, accumulate);
+        });
+    }
+
+    private static void outerRow(int i, Buckets bk, FloatMatrix g, FloatMatrix w, boolean accumulate) {
         int d = w.cols();
-        par.forRange(n, 16, (slot, from, to) -> {
-            MemorySegment ws = w.segment();
-            MemorySegment gs = g.segment();
-            for (int i = from; i < to; i++) {
-                long wo = 4L * i * w.stride();
-                for (int e = start[i]; e < start[i + 1]; e++) {
-                    int b = slots[e] / k;
-                    float v = val.segment().getAtIndex(F, b * val.stride() + slots[e] % k);
-                    axpy(v, gs, 4L * b * g.stride(), ws, wo, 0, d);
-                }
+        int e0 = bk.start()[i];
+        int e1 = bk.start()[i + 1];
+        MemorySegment ws = w.segment();
+        MemorySegment gs = g.segment();
+        long ldg = 4L * g.stride();
+        long wo = 4L * i * w.stride();
+        int c = 0;
+        for (; c + 8 * L <= d; c += 8 * L) outerChunk(gs, ldg, 4L * c, bk.row(), bk.coef(), e0, e1, ws, wo + 4L * c, accumulate);
+        for (; c < d; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, d);
+            long cb = 4L * c;
+            FloatVector a = accumulate ? FloatVector.fromMemorySegment(S, ws, wo + cb, NATIVE, m) : FloatVector.zero(S);
+            for (int e = e0; e < e1; e++) {
+                a = FloatVector.fromMemorySegment(S, gs, bk.row()[e] * ldg + cb, NATIVE, m).fma(FloatVector.broadcast(S, bk.coef()[e]), a);
+            }
+            a.intoMemorySegment(ws, wo + cb, NATIVE, m);
+        }
+    }
+
+    /** 8 vectors of columns (byte offset cb) of the weight row at wo, over slots e0 .. e1 - 1. */
+    private static void outerChunk(MemorySegment gs, long ldg, long cb, int[] rowOf, float[] coef, int e0, int e1,
+                                   MemorySegment ws, long wo, boolean accumulate) {
+        FloatVector a0, a1, a2, a3, a4, a5, a6, a7;
+        if (accumulate) {
+            a0 = FloatVector.fromMemorySegment(S, ws, wo, NATIVE);
+            a1 = FloatVector.fromMemorySegment(S, ws, wo + 4L * L, NATIVE);
+            a2 = FloatVector.fromMemorySegment(S, ws, wo + 8L * L, NATIVE);
+            a3 = FloatVector.fromMemorySegment(S, ws, wo + 12L * L, NATIVE);
+            a4 = FloatVector.fromMemorySegment(S, ws, wo + 16L * L, NATIVE);
+            a5 = FloatVector.fromMemorySegment(S, ws, wo + 20L * L, NATIVE);
+            a6 = FloatVector.fromMemorySegment(S, ws, wo + 24L * L, NATIVE);
+            a7 = FloatVector.fromMemorySegment(S, ws, wo + 28L * L, NATIVE);
+        } else {
+            a0 = FloatVector.zero(S);
+            a1 = a0;
+            a2 = a0;
+            a3 = a0;
+            a4 = a0;
+            a5 = a0;
+            a6 = a0;
+            a7 = a0;
+        }
+        for (int e = e0; e < e1; e++) {
+            FloatVector v = FloatVector.broadcast(S, coef[e]);
+            long go = rowOf[e] * ldg + cb;
+            a0 = FloatVector.fromMemorySegment(S, gs, go, NATIVE).fma(v, a0);
+            a1 = FloatVector.fromMemorySegment(S, gs, go + 4L * L, NATIVE).fma(v, a1);
+            a2 = FloatVector.fromMemorySegment(S, gs, go + 8L * L, NATIVE).fma(v, a2);
+            a3 = FloatVector.fromMemorySegment(S, gs, go + 12L * L, NATIVE).fma(v, a3);
+            a4 = FloatVector.fromMemorySegment(S, gs, go + 16L * L, NATIVE).fma(v, a4);
+            a5 = FloatVector.fromMemorySegment(S, gs, go + 20L * L, NATIVE).fma(v, a5);
+            a6 = FloatVector.fromMemorySegment(S, gs, go + 24L * L, NATIVE).fma(v, a6);
+            a7 = FloatVector.fromMemorySegment(S, gs, go + 28L * L, NATIVE).fma(v, a7);
+        }
+        a0.intoMemorySegment(ws, wo, NATIVE);
+        a1.intoMemorySegment(ws, wo + 4L * L, NATIVE);
+        a2.intoMemorySegment(ws, wo + 8L * L, NATIVE);
+        a3.intoMemorySegment(ws, wo + 12L * L, NATIVE);
+        a4.intoMemorySegment(ws, wo + 16L * L, NATIVE);
+        a5.intoMemorySegment(ws, wo + 20L * L, NATIVE);
+        a6.intoMemorySegment(ws, wo + 24L * L, NATIVE);
+        a7.intoMemorySegment(ws, wo + 28L * L, NATIVE);
+    }
+
+    /**
+     * The decoder with the gradient of a squared error, per row b: y = bias + sum_j val[b, j]
+     * W[idx[b, j], :], e = y - x[b, :]; g[b, :] = scale * e, rowSse[b] = |e|^2, residual[b, :] = -e
+     * (when not null), gval[b, j] = dot(g[b, :], W[idx[b, j], :]) where val[b, j] > 0, else 0. Rows
+     * are split among threads; the dots read the gathered weight rows again while they are in L2
+     * (dots interleaved with the decode, chunk by chunk, measured slower: the separate pass
+     * streams each row front to back).
+     */
+    static void decodeLoss(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix w, FloatMatrix bias, FloatMatrix x,
+                           float scale, FloatMatrix g, FloatMatrix gval, FloatMatrix rowSse, FloatMatrix residual) {
+        int k = idx.cols();
+        par.forRange(x.rows(), 16, (part, from, to) -> {
+            long[] rowOff = new long[k];
+            float[] coef = new float[k];
+            int[] slotOf = new int[k];
+            float[] sse = new float[4 * L];
+            for (int b = from; b < to; b++) {
+                decodeLossRow(b, idx, val, w, bias, x, scale, g, gval, rowSse, residual, rowOff, coef, slotOf, sse);
             }
         });
+    }
+
+    /**
+     * One row of {@link #decodeLoss}, in chunks of 4 vectors (small methods: the JIT's first tier
+     * gives up on one big loop body, which then runs interpreted until the last tier compiles it).
+     */
+    private static void decodeLossRow(int b, IntMatrix idx, FloatMatrix val, FloatMatrix w, FloatMatrix bias, FloatMatrix x,
+                                      float scale, FloatMatrix g, FloatMatrix gval, FloatMatrix rowSse, FloatMatrix residual,
+                                      long[] rowOff, float[] coef, int[] slotOf, float[] sse) {
+        int k = idx.cols();
+        int d = w.cols();
+        int nz = 0;
+        long io = b * idx.stride();
+        long vo = b * val.stride();
+        for (int j = 0; j < k; j++) {
+            int i = Checks.slot(idx.segment().getAtIndex(I, io + j), w.rows());
+            if (i < 0) continue;
+            rowOff[nz] = 4L * i * w.stride();
+            slotOf[nz] = j;
+            coef[nz++] = val.segment().getAtIndex(F, vo + j);
+        }
+        long xo = 4L * b * x.stride();
+        long go = 4L * b * g.stride();
+        long ro = residual == null ? -1 : 4L * b * residual.stride();
+        java.util.Arrays.fill(sse, 0f);
+        int c = 0;
+        for (; c + 4 * L <= d; c += 4 * L) {
+            decodeChunk(4L * c, nz, rowOff, coef, w.segment(), bias.segment(), x.segment(), xo, scale, g.segment(), go,
+                    residual == null ? null : residual.segment(), ro, sse);
+        }
+        for (; c < d; c += L) {
+            decodeTail(c, d, nz, rowOff, coef, w.segment(), bias.segment(), x.segment(), xo, scale, g.segment(), go,
+                    residual == null ? null : residual.segment(), ro, sse);
+        }
+        FloatVector s = FloatVector.fromArray(S, sse, 0).add(FloatVector.fromArray(S, sse, L))
+                .add(FloatVector.fromArray(S, sse, 2 * L).add(FloatVector.fromArray(S, sse, 3 * L)));
+        rowSse.segment().setAtIndex(F, b * rowSse.stride(), Lanes.sum(s));
+        if (gval == null) return;
+        long oo = b * gval.stride();
+        for (int j = 0; j < k; j++) gval.segment().setAtIndex(F, oo + j, 0f);
+        for (int j = 0; j < nz; j++) {
+            if (coef[j] > 0) gval.segment().setAtIndex(F, oo + slotOf[j], dot(g.segment(), go, w.segment(), rowOff[j], d));
+        }
+    }
+
+    /**
+     * 4 vectors of columns (byte offset cb) of one row: y = bias + sum_j coef[j] W rows (fma in
+     * slot order), e = y - x, sse[0, 4L) += e^2 (lane by lane), g = scale e, residual = -e.
+     */
+    private static void decodeChunk(long cb, int nz, long[] rowOff, float[] coef, MemorySegment ws, MemorySegment bs,
+                                    MemorySegment xs, long xo, float scale, MemorySegment gs, long go, MemorySegment rs, long ro,
+                                    float[] sse) {
+        FloatVector a0 = FloatVector.fromMemorySegment(S, bs, cb, NATIVE);
+        FloatVector a1 = FloatVector.fromMemorySegment(S, bs, cb + 4L * L, NATIVE);
+        FloatVector a2 = FloatVector.fromMemorySegment(S, bs, cb + 8L * L, NATIVE);
+        FloatVector a3 = FloatVector.fromMemorySegment(S, bs, cb + 12L * L, NATIVE);
+        for (int j = 0; j < nz; j++) {
+            FloatVector v = FloatVector.broadcast(S, coef[j]);
+            long wo = rowOff[j] + cb;
+            a0 = FloatVector.fromMemorySegment(S, ws, wo, NATIVE).fma(v, a0);
+            a1 = FloatVector.fromMemorySegment(S, ws, wo + 4L * L, NATIVE).fma(v, a1);
+            a2 = FloatVector.fromMemorySegment(S, ws, wo + 8L * L, NATIVE).fma(v, a2);
+            a3 = FloatVector.fromMemorySegment(S, ws, wo + 12L * L, NATIVE).fma(v, a3);
+        }
+        a0 = a0.sub(FloatVector.fromMemorySegment(S, xs, xo + cb, NATIVE));
+        a1 = a1.sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 4L * L, NATIVE));
+        a2 = a2.sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 8L * L, NATIVE));
+        a3 = a3.sub(FloatVector.fromMemorySegment(S, xs, xo + cb + 12L * L, NATIVE));
+        a0.fma(a0, FloatVector.fromArray(S, sse, 0)).intoArray(sse, 0);
+        a1.fma(a1, FloatVector.fromArray(S, sse, L)).intoArray(sse, L);
+        a2.fma(a2, FloatVector.fromArray(S, sse, 2 * L)).intoArray(sse, 2 * L);
+        a3.fma(a3, FloatVector.fromArray(S, sse, 3 * L)).intoArray(sse, 3 * L);
+        if (rs != null) {
+            a0.neg().intoMemorySegment(rs, ro + cb, NATIVE);
+            a1.neg().intoMemorySegment(rs, ro + cb + 4L * L, NATIVE);
+            a2.neg().intoMemorySegment(rs, ro + cb + 8L * L, NATIVE);
+            a3.neg().intoMemorySegment(rs, ro + cb + 12L * L, NATIVE);
+        }
+        FloatVector sc = FloatVector.broadcast(S, scale);
+        a0.mul(sc).intoMemorySegment(gs, go + cb, NATIVE);
+        a1.mul(sc).intoMemorySegment(gs, go + cb + 4L * L, NATIVE);
+        a2.mul(sc).intoMemorySegment(gs, go + cb + 8L * L, NATIVE);
+        a3.mul(sc).intoMemorySegment(gs, go + cb + 12L * L, NATIVE);
+    }
+
+    /** {@link #decodeChunk} for the one (masked) vector of columns at c; its squares go to sse[0, L). */
+    private static void decodeTail(int c, int d, int nz, long[] rowOff, float[] coef, MemorySegment ws, MemorySegment bs,
+                                   MemorySegment xs, long xo, float scale, MemorySegment gs, long go, MemorySegment rs, long ro,
+                                   float[] sse) {
+        VectorMask<Float> m = S.indexInRange(c, d);
+        long cb = 4L * c;
+        FloatVector a = FloatVector.fromMemorySegment(S, bs, cb, NATIVE, m);
+        for (int j = 0; j < nz; j++) {
+            a = FloatVector.fromMemorySegment(S, ws, rowOff[j] + cb, NATIVE, m).fma(FloatVector.broadcast(S, coef[j]), a);
+        }
+        a = a.sub(FloatVector.fromMemorySegment(S, xs, xo + cb, NATIVE, m));
+        a.fma(a, FloatVector.fromArray(S, sse, 0)).intoArray(sse, 0);
+        if (rs != null) a.neg().intoMemorySegment(rs, ro + cb, NATIVE, m);
+        a.mul(scale).intoMemorySegment(gs, go + cb, NATIVE, m);
     }
 
     /** y[c0:c1] = fma(a, x[c0:c1], y[c0:c1]) for two rows at byte offsets xo, yo. */

@@ -63,8 +63,24 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void reluTopkRows(FloatMatrix x, int k) {
+        TopK.reluRows(par, x, k);
+    }
+
+    @Override
     public float batchTopk(FloatMatrix x, int total, IntMatrix rowStart, IntMatrix cols, FloatMatrix vals) {
         return TopK.batch(par, x, total, rowStart, cols, vals);
+    }
+
+    @Override
+    public void linearTopk(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix values, IntMatrix indices,
+                           int[] keep, FloatMatrix kept) {
+        Checks.linearTopk(x, w, bias, values, indices, keep, kept);
+        if (x.cols() == 0) {
+            Backend.super.linearTopk(x, w, bias, values, indices, keep, kept);
+            return;
+        }
+        Gemm.linearTopk(par, x, w, bias, values, indices, keep, kept);
     }
 
     @Override
@@ -75,6 +91,18 @@ public final class VectorBackend implements Backend {
     @Override
     public void sparseOuterAccumulate(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
         SparseOps.outerAccumulate(par, idx, val, g, w);
+    }
+
+    @Override
+    public void sparseOuterProduct(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
+        SparseOps.outerProduct(par, idx, val, g, w);
+    }
+
+    @Override
+    public void sparseDecodeLoss(IntMatrix idx, FloatMatrix val, FloatMatrix w, FloatMatrix bias, FloatMatrix x, float scale,
+                                 FloatMatrix g, FloatMatrix gval, FloatMatrix rowSse, FloatMatrix residual) {
+        Checks.decodeLoss(idx, val, w, bias, x, g, gval, rowSse, residual);
+        SparseOps.decodeLoss(par, idx, val, w, bias, x, scale, g, gval, rowSse, residual);
     }
 
     @Override
@@ -93,6 +121,16 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void squaredError(FloatMatrix y, FloatMatrix x, float scale, FloatMatrix g, FloatMatrix rowSse) {
+        RowOps.squaredError(par, y, x, scale, g, rowSse);
+    }
+
+    @Override
+    public void reluGradient(FloatMatrix g, FloatMatrix z) {
+        RowOps.reluGradient(par, g, z);
+    }
+
+    @Override
     public void rowNorms(FloatMatrix x, FloatMatrix out) {
         RowOps.rowNorms(par, x, out);
     }
@@ -108,6 +146,11 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void colSums(FloatMatrix x, FloatMatrix out) {
+        RowOps.colSums(par, x, out);
+    }
+
+    @Override
     public void colMeans(FloatMatrix x, FloatMatrix out) {
         RowOps.colMeans(par, x, out);
     }
@@ -115,6 +158,11 @@ public final class VectorBackend implements Backend {
     @Override
     public void colVariances(FloatMatrix x, FloatMatrix out) {
         RowOps.colVariances(par, x, out);
+    }
+
+    @Override
+    public void subtractRowVector(FloatMatrix x, FloatMatrix v, FloatMatrix out) {
+        RowOps.subtractRowVector(par, x, v, out);
     }
 
     @Override
@@ -170,6 +218,16 @@ public final class VectorBackend implements Backend {
     @Override
     public void adam(FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, Adam adam, long step) {
         Elementwise.adam(par, param, grad, m, v, adam, step);
+    }
+
+    @Override
+    public void projectOutRows(FloatMatrix g, FloatMatrix w) {
+        RowOps.projectOutRows(par, g, w);
+    }
+
+    @Override
+    public void adamUnitRows(FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, Adam adam, long step, float eps) {
+        Elementwise.adam(par, param, grad, m, v, adam, step, true, eps);
     }
 
     @Override

@@ -243,7 +243,7 @@ public final class BatchTopKAutoencoder extends SparseAutoencoder {
                 if (aux != null) aux.close();
                 aux = new AuxK(rows, d);
             }
-            auxLoss = aux.step(backend, b, x, deadIdx, cfg.kAux(), cfg.auxAlpha(), p, gWEnc, gWDec, gBEnc, gBPre);
+            auxLoss = aux.step(backend, b.pre, x, b.xhat, b.xc, deadIdx, cfg.kAux(), cfg.auxAlpha(), p, gWEnc, gWDec, gBEnc, gBPre);
         }
         backend.gemm(false, false, -1f, gBEnc, p.wEnc, 1f, gBPre);
         removeParallelComponent();

@@ -41,6 +41,7 @@ public abstract class SparseAutoencoder implements AutoCloseable {
     private MemoryScope readout;
     private IntMatrix readIdx;
     private FloatMatrix readZ;
+    private StepTimer timer;
 
     /**
      * Shapes and the init shared by all: one kaiming-uniform draw W0 [n x d]; W_enc = W0 and the
@@ -153,9 +154,26 @@ public abstract class SparseAutoencoder implements AutoCloseable {
 
     /** One optimizer step on batch x [B x d] with learning rate lr. */
     public final StepStats trainStep(FloatMatrix x, float lr) {
+        if (timer != null) timer.start();
         StepStats s = gradients(x);
+        lap(StepTimer.Phase.OTHER);
         applyAdam(lr);
+        lap(StepTimer.Phase.OPTIMIZER);
+        if (timer != null) timer.end();
         return s;
+    }
+
+    /**
+     * Times the phases of the following training steps into {@code t} (null: stop timing).
+     * Timing reads the clock between phases only and changes no result.
+     */
+    public final void timer(StepTimer t) {
+        this.timer = t;
+    }
+
+    /** Ends the phase now running (when timed): the time since the last mark goes to {@code phase}. */
+    protected final void lap(StepTimer.Phase phase) {
+        if (timer != null) timer.lap(phase);
     }
 
     /** Gradient buffers of the last {@link #gradients} call: dW_enc, dW_dec, db_enc, db_pre. */
@@ -173,9 +191,12 @@ public abstract class SparseAutoencoder implements AutoCloseable {
         FloatMatrix[] params = p.all();
         FloatMatrix[] grads = gradientBuffers();
         for (int t = 0; t < params.length; t++) {
-            if (trains(t)) backend.adam(params[t], grads[t], adamM[t], adamV[t], adam, step);
+            if (!trains(t)) continue;
+            // the decoder (tensor 1) kept at unit norm: Adam and the renormalization in one pass
+            if (t == 1 && unitDecoder()) backend.adamUnitRows(params[t], grads[t], adamM[t], adamV[t], adam, step, 1e-30f);
+            else backend.adam(params[t], grads[t], adamM[t], adamV[t], adam, step);
         }
-        if (unitDecoder()) backend.normalizeRows(p.wDec, 1e-30f);
+        if (unitDecoder() && !trains(1)) backend.normalizeRows(p.wDec, 1e-30f);
         afterStep();
     }
 
@@ -325,18 +346,7 @@ public abstract class SparseAutoencoder implements AutoCloseable {
 
     /** Removes from each decoder column's gradient its component along that (unit) column. */
     protected final void removeParallelComponent() {
-        float[] g = new float[d];
-        float[] w = new float[d];
-        for (int i = 0; i < n; i++) {
-            gWDec.copyRow(i, g, 0);
-            p.wDec.copyRow(i, w, 0);
-            double dot = 0;
-            for (int c = 0; c < d; c++) dot += (double) g[c] * w[c];
-            if (dot == 0) continue;
-            float f = (float) dot;
-            for (int c = 0; c < d; c++) g[c] -= f * w[c];
-            gWDec.row(i).copyFrom(g);
-        }
+        backend.projectOutRows(gWDec, p.wDec);
     }
 
     // ------------------------------------------------------------ checkpoints

@@ -1,8 +1,12 @@
 package sparsity.sae.model;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 import sparsity.kernels.Backend;
 import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.IntMatrix;
+import sparsity.kernels.MemoryScope;
 
 /**
  * TopK sparse autoencoder with AuxK (Gao et al. 2024; ALGORITHMS.md "TopK SAE"), trained with
@@ -46,8 +50,9 @@ public final class TopKAutoencoder extends SparseAutoencoder {
     }
 
     private final Config cfg;
-    private Batch batch;
+    private Buffers buf;
     private AuxK aux;
+    private int[] forcedDead = new int[0];
 
     public TopKAutoencoder(Backend backend, int d, int n, Config cfg, long seed) {
         super(backend, d, n, cfg.deadWindow(), seed);
@@ -56,6 +61,37 @@ public final class TopKAutoencoder extends SparseAutoencoder {
             throw new IllegalArgumentException("k = " + cfg.k() + " is larger than the " + n + " latents");
         }
         this.cfg = cfg;
+    }
+
+    /**
+     * For benchmarks only (the peer's {@code --force-dead}): these latents count as dead at every
+     * following step, besides those that really are, so that AuxK runs on them. This changes
+     * training; an empty array turns it off.
+     */
+    public void forceDead(int[] latents) {
+        int[] f = latents.clone();
+        java.util.Arrays.sort(f);
+        for (int i = 0; i < f.length; i++) {
+            if (f[i] < 0 || f[i] >= n || i > 0 && f[i] == f[i - 1]) throw new IllegalArgumentException("bad latent list");
+        }
+        forcedDead = f;
+    }
+
+    /** The union of two ascending lists of distinct latents. */
+    private static int[] union(int[] a, int[] b) {
+        if (b.length == 0) return a;
+        if (a.length == 0) return b;
+        int[] out = new int[a.length + b.length];
+        int i = 0, j = 0, o = 0;
+        while (i < a.length || j < b.length) {
+            if (j >= b.length || i < a.length && a[i] < b[j]) out[o++] = a[i++];
+            else if (i >= a.length || b[j] < a[i]) out[o++] = b[j++];
+            else {
+                out[o++] = a[i++];
+                j++;
+            }
+        }
+        return java.util.Arrays.copyOf(out, o);
     }
 
     @Override
@@ -84,29 +120,89 @@ public final class TopKAutoencoder extends SparseAutoencoder {
         return true;
     }
 
-    private Batch batch(int rows) {
-        if (batch == null || batch.rows != rows) {
-            if (batch != null) batch.close();
-            batch = new Batch(rows, d, n, cfg.k());
+    /**
+     * Work buffers of a batch of B rows, allocated once and reused. The pre-activations [B x n] are
+     * never stored: the encoder product and the top-k run fused ({@link Backend#linearTopk}).
+     */
+    private static final class Buffers implements AutoCloseable {
+        final int rows;
+        final MemoryScope scope = MemoryScope.open();
+        final FloatMatrix xc;      // x - b_pre                  [B x d]
+        final FloatMatrix vals;    // kept pre-activations       [B x k]
+        final IntMatrix idx;       // kept latents               [B x k]
+        final FloatMatrix z;       // ReLU(vals)                 [B x k]
+        final FloatMatrix gx;      // dL/dx_hat                  [B x d]
+        final FloatMatrix gz;      // dL/dz at the kept latents  [B x k]
+        final FloatMatrix rowSse;  // |x_hat - x|^2 per row      [B x 1]
+        final FloatMatrix colVar;  // per-column variance of x   [1 x d]
+        final IntMatrix latents;   // 0, 1, ..., n - 1           [1 x n]
+        final FloatMatrix negBEnc; // -dL/db_enc                 [1 x n]
+
+        Buffers(int rows, int d, int n, int k) {
+            this.rows = rows;
+            xc = scope.floats(rows, d);
+            vals = scope.floats(rows, k);
+            idx = scope.ints(rows, k);
+            z = scope.floats(rows, k);
+            gx = scope.floats(rows, d);
+            gz = scope.floats(rows, k);
+            rowSse = scope.floats(rows, 1);
+            colVar = scope.floats(1, d);
+            latents = scope.ints(1, n);
+            for (int i = 0; i < n; i++) latents.set(0, i, i);
+            negBEnc = scope.floats(1, n);
         }
-        return batch;
+
+        @Override
+        public void close() {
+            scope.close();
+        }
     }
 
-    /** Encoder, top-k, ReLU and decoder for x [B x d]: fills b.xc, b.pre, b.vals, b.idx, b.z, b.xhat. */
-    private void forward(FloatMatrix x, Batch b) {
-        int rows = x.rows();
-        prepareRows(x, b.xc, b.pre, b.xhat, true);
-        backend.gemm(false, true, 1f, b.xc, p.wEnc, 1f, b.pre);
-        backend.topkRows(b.pre, b.vals, b.idx);
-        for (int r = 0; r < rows; r++) for (int j = 0; j < cfg.k(); j++) b.z.set(r, j, Math.max(0f, b.vals.get(r, j)));
-        backend.sparseDecode(b.idx, b.z, p.wDec, 1f, b.xhat);
+    private Buffers buffers(int rows) {
+        if (buf == null || buf.rows != rows) {
+            if (buf != null) buf.close();
+            buf = new Buffers(rows, d, n, cfg.k());
+        }
+        return buf;
+    }
+
+    private AuxK aux(int rows) {
+        if (aux == null || aux.rows != rows) {
+            if (aux != null) aux.close();
+            aux = new AuxK(rows, d);
+        }
+        return aux;
+    }
+
+    /**
+     * Encoder and top-k for x [B x d]: fills b.xc, b.vals, b.idx and z = ReLU(vals); the
+     * pre-activations of the latents {@code keep} into {@code kept}. Returns the number of
+     * active (positive) values.
+     */
+    private long encode(FloatMatrix x, Buffers b, int[] keep, FloatMatrix kept) {
+        backend.subtractRowVector(x, p.bPre, b.xc);
+        backend.linearTopk(b.xc, p.wEnc, p.bEnc, b.vals, b.idx, keep, kept);
+        lap(StepTimer.Phase.ENCODER);
+        MemorySegment vs = b.vals.segment();
+        MemorySegment zs = b.z.segment();
+        long active = 0;
+        for (long e = 0, end = (long) x.rows() * cfg.k(); e < end; e++) {
+            float v = vs.getAtIndex(ValueLayout.JAVA_FLOAT, e);
+            if (!(v <= 0)) active++;
+            zs.setAtIndex(ValueLayout.JAVA_FLOAT, e, Math.max(0f, v));
+        }
+        return active;
     }
 
     @Override
     public void encodeAndReconstruct(FloatMatrix x, IntMatrix idx, FloatMatrix z, FloatMatrix out) {
-        Batch b = batch(x.rows());
-        forward(x, b);
-        if (out != null) out.copyFrom(b.xhat);
+        Buffers b = buffers(x.rows());
+        encode(x, b, new int[0], null);
+        if (out != null) {
+            for (int r = 0; r < x.rows(); r++) out.row(r).copyFrom(p.bPre);
+            backend.sparseDecode(b.idx, b.z, p.wDec, 1f, out);
+        }
         if (idx != null) idx.copyFrom(b.idx);
         if (z != null) z.copyFrom(b.z);
     }
@@ -115,47 +211,63 @@ public final class TopKAutoencoder extends SparseAutoencoder {
     StepStats gradients(FloatMatrix x) {
         int rows = x.rows();
         int k = cfg.k();
-        Batch b = batch(rows);
-        forward(x, b);
-        Residual res = residual(x, b.xhat, b.gx);
-        // latent gradient at the kept latents, through the ReLU
-        backend.sparseRowDots(b.idx, b.gx, p.wDec, b.gz);
-        long active = 0;
+        Buffers b = buffers(rows);
+        boolean auxOn = cfg.auxAlpha() > 0 && cfg.kAux() > 0;
+        // the latents that can be dead after this step; AuxK needs their pre-activations
+        int[] mayDie = auxOn ? union(dead.deadAfter(rows), forcedDead) : new int[0];
+        AuxK a = mayDie.length > 0 ? aux(rows) : null;
+        FloatMatrix kept = a == null ? null : a.preActivations(mayDie.length);
+        long active = encode(x, b, mayDie, kept);
+        // dead-latent counts: a latent fires on a row when its value exceeds the threshold
         int[] fired = new int[n];
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < k; j++) {
-                float v = b.vals.get(r, j);
-                if (v <= 0) b.gz.set(r, j, 0f);
-                else active++;
-                if (b.z.get(r, j) > cfg.fireThreshold()) fired[b.idx.get(r, j)]++;
-            }
+        MemorySegment zs = b.z.segment();
+        MemorySegment is = b.idx.segment();
+        double thr = cfg.fireThreshold();
+        for (long e = 0, end = (long) rows * k; e < end; e++) {
+            if (zs.getAtIndex(ValueLayout.JAVA_FLOAT, e) > thr) fired[is.getAtIndex(ValueLayout.JAVA_INT, e)]++;
         }
-        gWDec.fill(0);
-        gWEnc.fill(0);
-        gBEnc.fill(0);
-        backend.sparseOuterAccumulate(b.idx, b.z, b.gx, gWDec);
-        backend.sparseOuterAccumulate(b.idx, b.gz, b.xc, gWEnc);
-        backend.scatterAdd(b.idx, b.gz, gBEnc);
-        columnSums(b.gx, gBPre, false);
         dead.record(rows, fired);
+        lap(StepTimer.Phase.TOPK);
+        // decode, the main loss and its gradients dL/dx_hat and dL/dz (through the ReLU)
+        float gscale = (float) (2 * mseScale / ((double) rows * d));
+        backend.sparseDecodeLoss(b.idx, b.z, p.wDec, p.bPre, x, gscale, b.gx, b.gz, b.rowSse, a == null ? null : a.residual());
+        double sse = 0;
+        MemorySegment ss = b.rowSse.segment();
+        for (int r = 0; r < rows; r++) sse += ss.getAtIndex(ValueLayout.JAVA_FLOAT, r);
+        backend.colVariances(x, b.colVar);
+        double tot = 0;
+        for (int c = 0; c < d; c++) tot += b.colVar.get(0, c);
+        tot *= rows;
+        Residual res = new Residual(sse, tot, mseScale * sse / ((double) rows * d));
+        lap(StepTimer.Phase.DECODE);
+        // weight and bias gradients over the kept latents only
+        backend.sparseOuterProduct(b.idx, b.z, b.gx, gWDec);
+        backend.sparseOuterProduct(b.idx, b.gz, b.xc, gWEnc);
+        gBEnc.fill(0);
+        backend.scatterAdd(b.idx, b.gz, gBEnc);
+        backend.colSums(b.gx, gBPre);
+        lap(StepTimer.Phase.BACKWARD);
         double auxLoss = 0;
-        int[] deadIdx = dead.dead();
-        if (deadIdx.length > 0 && cfg.auxAlpha() > 0 && cfg.kAux() > 0) {
-            if (aux == null || aux.rows != rows) {
-                if (aux != null) aux.close();
-                aux = new AuxK(rows, d);
-            }
-            auxLoss = aux.step(backend, b, x, deadIdx, cfg.kAux(), cfg.auxAlpha(), p, gWEnc, gWDec, gBEnc, gBPre);
+        int[] deadIdx = union(dead.dead(), forcedDead);
+        if (deadIdx.length > 0 && auxOn) {
+            auxLoss = a.step(backend, b.xc, mayDie, deadIdx, cfg.kAux(), cfg.auxAlpha(), p, gWEnc, gWDec, gBEnc, gBPre);
         }
-        // encoder path of b_pre: d pre / d b_pre = -W_enc^T
-        backend.gemm(false, false, -1f, gBEnc, p.wEnc, 1f, gBPre);
-        removeParallelComponent();
+        lap(StepTimer.Phase.AUXK);
+        // encoder path of b_pre: d pre / d b_pre = -W_enc^T, as a one-row decode of -dL/db_enc
+        // through W_enc (a 1-row gemm would pack all of W_enc for it)
+        MemorySegment gb = gBEnc.segment();
+        MemorySegment nb = b.negBEnc.segment();
+        for (int i = 0; i < n; i++) nb.setAtIndex(ValueLayout.JAVA_FLOAT, i, -gb.getAtIndex(ValueLayout.JAVA_FLOAT, i));
+        backend.sparseDecode(b.latents, b.negBEnc, p.wEnc, 1f, gBPre);
+        lap(StepTimer.Phase.BACKWARD);
+        backend.projectOutRows(gWDec, p.wDec);
+        lap(StepTimer.Phase.OPTIMIZER);
         return new StepStats(res.nmse() + auxLoss, res.nmse(), res.fvu(), (double) active / rows, auxLoss, deadIdx.length);
     }
 
     @Override
     protected void closeBuffers() {
-        if (batch != null) batch.close();
+        if (buf != null) buf.close();
         if (aux != null) aux.close();
     }
 }

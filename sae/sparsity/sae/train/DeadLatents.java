@@ -67,6 +67,19 @@ public final class DeadLatents {
         return java.util.stream.IntStream.range(0, since.length).filter(this::isDead).toArray();
     }
 
+    /**
+     * Latents that will be dead after a batch of {@code tokens} rows if they do not fire in it
+     * (ascending): a superset of {@link #dead()} after the next {@link #record} of that many tokens.
+     */
+    public int[] deadAfter(int tokens) {
+        int c = 0;
+        for (long s : since) if (s + tokens >= window) c++;
+        int[] out = new int[c];
+        c = 0;
+        for (int i = 0; i < since.length; i++) if (since[i] + tokens >= window) out[c++] = i;
+        return out;
+    }
+
     /** Tokens since each latent last fired (the dead-latent strip). */
     public long[] tokensSinceFired() {
         return since.clone();

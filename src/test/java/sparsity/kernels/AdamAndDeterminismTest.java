@@ -85,15 +85,38 @@ class AdamAndDeterminismTest {
             FloatMatrix rhs = s.copyOf(dw.rowRange(0, d));
             be.solveTriangular(h, true, true, rhs);
             be.adam(w, gw, s.floats(n, d), s.floats(n, d), Adam.of(1e-3f), 1);
-            FloatMatrix[] outs = {pre, vals, xh, gw, dots, dw, stats, cv, h, rhs, w};
+            // the fused training-step kernels
+            FloatMatrix bias = TestSupport.random(s, 1, n, rnd);
+            FloatMatrix fv = s.floats(b, k);
+            IntMatrix fi = s.ints(b, k);
+            int[] keep = {0, 7, 150, 299};
+            FloatMatrix kept = s.floats(b, keep.length);
+            be.linearTopk(x, w, bias, fv, fi, keep, kept);
+            FloatMatrix g = s.floats(b, d), gz = s.floats(b, k), sse = s.floats(b, 1), res = s.floats(b, d);
+            be.sparseDecodeLoss(fi, fv, w, cv, x, 0.5f, g, gz, sse, res);
+            FloatMatrix op = s.floats(n, d);
+            be.sparseOuterProduct(fi, gz, g, op);
+            FloatMatrix cs = s.floats(1, d);
+            be.colSums(g, cs);
+            FloatMatrix unit = s.copyOf(w);
+            be.normalizeRows(unit, 1e-30f);
+            be.projectOutRows(op, unit);
+            be.adamUnitRows(unit, op, s.floats(n, d), s.floats(n, d), Adam.of(1e-3f), 2, 1e-30f);
+            FloatMatrix se = s.floats(b, 1);
+            be.squaredError(xh, x, 0.25f, xh, se);
+            FloatMatrix codes = s.copyOf(pre);
+            be.reluTopkRows(codes, 20);
+            FloatMatrix[] outs = {pre, vals, xh, gw, dots, dw, stats, cv, h, rhs, w, fv, kept, g, gz, sse, res, op, cs, unit, se,
+                    codes};
             int total = 0;
             for (FloatMatrix m : outs) total += (int) m.size();
-            int[] bits = new int[total + idx.toArray().length];
+            int[] bits = new int[total + idx.toArray().length + fi.toArray().length];
             int o = 0;
             for (FloatMatrix m : outs) {
                 for (float f : m.toArray()) bits[o++] = Float.floatToRawIntBits(f);
             }
             for (int i : idx.toArray()) bits[o++] = i;
+            for (int i : fi.toArray()) bits[o++] = i;
             return bits;
         }
     }
