@@ -86,7 +86,7 @@ final class Gemm {
                 float bt = pc == 0 ? beta : 1f;
                 par.forRange((nc + NR - 1) / NR, 8, (slot, from, to) ->
                         packB(tb, b, p0, kc, j0, nc, from * NR, Math.min(nc, to * NR), packedB, 0));
-                par.forRange(rowBlocks, 1, (slot, from, to) -> {
+                par.forEach(rowBlocks, (slot, from, to) -> {
                     float[][] buf = BUFFERS.get();
                     for (int blk = from; blk < to; blk++) {
                         int ic = blk * mcAll;
@@ -158,7 +158,7 @@ final class Gemm {
                 SHARED_A.set(ap);
             }
             float[] apf = ap;
-            par.forRange(rowBlocks, 1, (slot, from, to) -> {
+            par.forEach(rowBlocks, (slot, from, to) -> {
                 float[] tmp = BUFFERS.get()[0];
                 for (int blk = from; blk < to; blk++) {
                     int ic = blk * mcAll;
@@ -190,7 +190,7 @@ final class Gemm {
             });
             int keepFrom = lowerBound(keep, jc);
             int keepTo = lowerBound(keep, jc + nc);
-            par.forRange(rowBlocks, 1, (slot, from, to) -> {
+            par.forEach(rowBlocks, (slot, from, to) -> {
                 float[][] buf = BUFFERS.get();
                 TopkScratch sc = TOPK_SCRATCH.get();
                 if (sc.c.length < mcAll * ncPad) sc.c = new float[mcAll * ncPad];

@@ -97,7 +97,19 @@ final class Parallel implements AutoCloseable {
      */
     void forRange(int n, int minChunk, Range body) {
         if (n <= 0) return;
-        int chunk = Math.max(Math.max(1, minChunk), (int) ((n + 8L * threads - 1) / (8L * threads)));
+        run(n, Math.max(Math.max(1, minChunk), (int) ((n + 8L * threads - 1) / (8L * threads))), body);
+    }
+
+    /**
+     * Runs body over [0, n) one index per chunk: for a few dozen large items (blocks of a matrix
+     * product), where claiming one at a time keeps the threads finishing together.
+     */
+    void forEach(int n, Range body) {
+        if (n <= 0) return;
+        run(n, 1, body);
+    }
+
+    private void run(int n, int chunk, Range body) {
         int chunks = (int) ((n + (long) chunk - 1) / chunk);
         int asked = Math.min(threads, chunks) - 1;
         if (asked <= 0 || closed || lock.isHeldByCurrentThread() || !lock.tryLock()) {
