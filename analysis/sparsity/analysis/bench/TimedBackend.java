@@ -129,16 +129,6 @@ public final class TimedBackend implements Backend {
     }
 
     @Override
-    public void sparseOuterProduct(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w, FloatMatrix unit) {
-        long s = System.nanoTime();
-        try {
-            inner.sparseOuterProduct(idx, val, g, w, unit);
-        } finally {
-            add("sparseOuterProduct", s);
-        }
-    }
-
-    @Override
     public void sparseDecodeLoss(IntMatrix idx, FloatMatrix val, FloatMatrix w, FloatMatrix bias, FloatMatrix x, float scale,
                                  FloatMatrix g, FloatMatrix gval, FloatMatrix rowSse, FloatMatrix residual) {
         long s = System.nanoTime();
