@@ -119,16 +119,6 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
-     * {@link #sparseOuterProduct}, then each row of W made orthogonal to the matching row of
-     * {@code unit} (as {@link #projectOutRows}(W, unit)): the decoder gradient of an autoencoder
-     * whose decoder rows are kept at unit norm, projected while each row is still in cache.
-     */
-    default void sparseOuterProduct(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w, FloatMatrix unit) {
-        sparseOuterProduct(idx, val, g, w);
-        projectOutRows(w, unit);
-    }
-
-    /**
      * The sparse decoder and the gradient of a squared error, in one pass (the TopK training step).
      * For each row b, with the reconstruction y = bias + sum_j val[b, j] W[idx[b, j], :] (bias a
      * 1 x d row vector) and its error e = y - x[b, :]: g[b, :] = scale * e, rowSse[b] = |e|^2

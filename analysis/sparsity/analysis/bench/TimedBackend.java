@@ -109,6 +109,107 @@ public final class TimedBackend implements Backend {
     }
 
     @Override
+    public void linearTopk(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix values, IntMatrix indices, int[] keep, FloatMatrix kept) {
+        long s = System.nanoTime();
+        try {
+            inner.linearTopk(x, w, bias, values, indices, keep, kept);
+        } finally {
+            add("linearTopk", s);
+        }
+    }
+
+    @Override
+    public void sparseOuterProduct(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
+        long s = System.nanoTime();
+        try {
+            inner.sparseOuterProduct(idx, val, g, w);
+        } finally {
+            add("sparseOuterProduct", s);
+        }
+    }
+
+    @Override
+    public void sparseDecodeLoss(IntMatrix idx, FloatMatrix val, FloatMatrix w, FloatMatrix bias, FloatMatrix x, float scale,
+                                 FloatMatrix g, FloatMatrix gval, FloatMatrix rowSse, FloatMatrix residual) {
+        long s = System.nanoTime();
+        try {
+            inner.sparseDecodeLoss(idx, val, w, bias, x, scale, g, gval, rowSse, residual);
+        } finally {
+            add("sparseDecodeLoss", s);
+        }
+    }
+
+    @Override
+    public void colSums(FloatMatrix x, FloatMatrix out) {
+        long s = System.nanoTime();
+        try {
+            inner.colSums(x, out);
+        } finally {
+            add("colSums", s);
+        }
+    }
+
+    @Override
+    public void subtractRowVector(FloatMatrix x, FloatMatrix v, FloatMatrix out) {
+        long s = System.nanoTime();
+        try {
+            inner.subtractRowVector(x, v, out);
+        } finally {
+            add("subtractRowVector", s);
+        }
+    }
+
+    @Override
+    public void squaredError(FloatMatrix y, FloatMatrix x, float scale, FloatMatrix g, FloatMatrix rowSse) {
+        long s = System.nanoTime();
+        try {
+            inner.squaredError(y, x, scale, g, rowSse);
+        } finally {
+            add("squaredError", s);
+        }
+    }
+
+    @Override
+    public void reluGradient(FloatMatrix g, FloatMatrix z) {
+        long s = System.nanoTime();
+        try {
+            inner.reluGradient(g, z);
+        } finally {
+            add("reluGradient", s);
+        }
+    }
+
+    @Override
+    public void reluTopkRows(FloatMatrix x, int k) {
+        long s = System.nanoTime();
+        try {
+            inner.reluTopkRows(x, k);
+        } finally {
+            add("reluTopkRows", s);
+        }
+    }
+
+    @Override
+    public void projectOutRows(FloatMatrix g, FloatMatrix w) {
+        long s = System.nanoTime();
+        try {
+            inner.projectOutRows(g, w);
+        } finally {
+            add("projectOutRows", s);
+        }
+    }
+
+    @Override
+    public void adamUnitRows(FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, Adam adam, long step, float eps) {
+        long s = System.nanoTime();
+        try {
+            inner.adamUnitRows(param, grad, m, v, adam, step, eps);
+        } finally {
+            add("adamUnitRows", s);
+        }
+    }
+
+    @Override
     public void sparseOuterAccumulate(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
         long s = System.nanoTime();
         try {

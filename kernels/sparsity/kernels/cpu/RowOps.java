@@ -243,22 +243,19 @@ final class RowOps {
     /** g[r, :] -= dot(g[r, :], w[r, :]) * w[r, :], rows whose dot is 0 untouched; the dot in float. */
     static void projectOutRows(Parallel par, FloatMatrix g, FloatMatrix w) {
         Checks.sameShape(g, w, "w");
-        par.forRange(g.rows(), 64, (p, from, to) -> {
-            for (int r = from; r < to; r++) projectOutRow(g, w, r);
-        });
-    }
-
-    /** Row r of {@link #projectOutRows}. */
-    static void projectOutRow(FloatMatrix g, FloatMatrix w, int r) {
         int n = g.cols();
-        MemorySegment gs = g.segment();
-        MemorySegment ws = w.segment();
-        long go = off(g, r);
-        long wo = off(w, r);
-        float dot = SparseOps.dot(gs, go, ws, wo, n);
-        if (dot == 0) return;
-        FloatVector f = FloatVector.broadcast(S, dot);
-        for (int c = 0; c < n; c += L) store(load(gs, go, c, n).sub(load(ws, wo, c, n).mul(f)), gs, go, c, n);
+        par.forRange(g.rows(), 64, (p, from, to) -> {
+            MemorySegment gs = g.segment();
+            MemorySegment ws = w.segment();
+            for (int r = from; r < to; r++) {
+                long go = off(g, r);
+                long wo = off(w, r);
+                float dot = SparseOps.dot(gs, go, ws, wo, n);
+                if (dot == 0) continue;
+                FloatVector f = FloatVector.broadcast(S, dot);
+                for (int c = 0; c < n; c += L) store(load(gs, go, c, n).sub(load(ws, wo, c, n).mul(f)), gs, go, c, n);
+            }
+        });
     }
 
     static void softmaxRows(Parallel par, FloatMatrix x) {

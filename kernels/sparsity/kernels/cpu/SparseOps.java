@@ -159,17 +159,16 @@ final class SparseOps {
     /** W[idx[b, j], :] += val[b, j] * G[b, :], each weight row by one thread, in batch order. */
     static void outerAccumulate(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
         Checks.sparse(idx, val, g, w);
-        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, true, null);
+        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, true);
     }
 
     /**
      * W[i, :] = sum over the slots (b, j) holding latent i of val[b, j] * G[b, :], in batch order
-     * (rows no slot holds become 0): bitwise W.fill(0) then {@link #outerAccumulate}; then, when
-     * unit is not null, each row projected as RowOps.projectOutRows does, while it is in cache.
+     * (rows no slot holds become 0): bitwise W.fill(0) then {@link #outerAccumulate}.
      */
-    static void outerProduct(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w, FloatMatrix unit) {
+    static void outerProduct(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
         Checks.sparse(idx, val, g, w);
-        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, false, unit);
+        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, false);
     }
 
     /**
@@ -177,12 +176,9 @@ final class SparseOps {
      * acc = fma(G[b, c], v, acc) in batch order from W's row (accumulate) or from 0, the same
      * operations as one axpy per slot, without loading and storing the row for every slot.
      */
-    private static void outer(Parallel par, Buckets bk, FloatMatrix g, FloatMatrix w, boolean accumulate, FloatMatrix unit) {
+    private static void outer(Parallel par, Buckets bk, FloatMatrix g, FloatMatrix w, boolean accumulate) {
         par.forRange(w.rows(), 16, (slot, from, to) -> {
-            for (int i = from; i < to; i++) {
-                outerRow(i, bk, g, w, accumulate);
-                if (unit != null) RowOps.projectOutRow(w, unit, i);
-            }
+            for (int i = from; i < to; i++) outerRow(i, bk, g, w, accumulate);
         });
     }
 

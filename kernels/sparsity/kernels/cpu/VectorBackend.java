@@ -95,13 +95,7 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void sparseOuterProduct(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
-        SparseOps.outerProduct(par, idx, val, g, w, null);
-    }
-
-    @Override
-    public void sparseOuterProduct(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w, FloatMatrix unit) {
-        Checks.sameShape(w, unit, "unit");
-        SparseOps.outerProduct(par, idx, val, g, w, unit);
+        SparseOps.outerProduct(par, idx, val, g, w);
     }
 
     @Override

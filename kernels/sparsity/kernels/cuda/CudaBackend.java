@@ -287,6 +287,45 @@ public final class CudaBackend implements Backend {
 
     // ------------------------------------------------------------------ on the CPU
 
+    // the row and element-wise operations of a sparse training step stay on the CPU (the GPU
+    // TopK autoencoder has its own kernels; other architectures call these with host matrices)
+
+    @Override
+    public void sparseDecodeLoss(IntMatrix idx, FloatMatrix val, FloatMatrix w, FloatMatrix bias, FloatMatrix x, float scale,
+                                 FloatMatrix g, FloatMatrix gval, FloatMatrix rowSse, FloatMatrix residual) {
+        cpu.sparseDecodeLoss(idx, val, w, bias, x, scale, g, gval, rowSse, residual);
+    }
+
+    @Override
+    public void colSums(FloatMatrix x, FloatMatrix out) {
+        cpu.colSums(x, out);
+    }
+
+    @Override
+    public void subtractRowVector(FloatMatrix x, FloatMatrix v, FloatMatrix out) {
+        cpu.subtractRowVector(x, v, out);
+    }
+
+    @Override
+    public void squaredError(FloatMatrix y, FloatMatrix x, float scale, FloatMatrix g, FloatMatrix rowSse) {
+        cpu.squaredError(y, x, scale, g, rowSse);
+    }
+
+    @Override
+    public void reluGradient(FloatMatrix g, FloatMatrix z) {
+        cpu.reluGradient(g, z);
+    }
+
+    @Override
+    public void reluTopkRows(FloatMatrix x, int k) {
+        cpu.reluTopkRows(x, k);
+    }
+
+    @Override
+    public void projectOutRows(FloatMatrix g, FloatMatrix w) {
+        cpu.projectOutRows(g, w);
+    }
+
     @Override
     public void rowMeans(FloatMatrix x, FloatMatrix out) {
         cpu.rowMeans(x, out);

@@ -40,8 +40,10 @@ import sparsity.sae.model.TopKAutoencoder;
  *
  * <p>The machine is shared ({@link Guard}): by default each side of each round starts on a quiet
  * machine (the peer's criterion: two 0.25 s windows in a row under 4% busy in /proc/stat) and
- * then runs its steps back to back, as training does; the share of the CPU others used while our
- * steps ran is printed. The peer's own guard, a wait for a quiet machine before every step and
+ * then runs its steps back to back, as training does; the share of the CPU others used meanwhile
+ * (busy time in /proc/stat less ours and the peer's own, which a small python wrapper reads from
+ * rusage) is printed for both sides, and a round in which it passed 5% on either side is run
+ * again (at most 3 x rounds tries). The peer's own guard, a wait for a quiet machine before every step and
  * steps dropped when disturbed ({@link Guard#STEP}), leaves the machine idle before each step,
  * which makes every step start cold (caches, clocks, parked threads): our steps took 49 ms that
  * way against 41.6 ms back to back, so it penalizes the faster side.
@@ -80,6 +82,13 @@ public final class SaeBench {
         }
     }
 
+    /** A round in which others used more than this share of the CPU (either side) is not counted. */
+    static final double DISTURBED = 0.05;
+
+    private static String share(double v) {
+        return Double.isNaN(v) ? "?" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+
     /** The peer's phase names for ours. */
     static final Map<Phase, String> PEER_KEYS = new EnumMap<>(Map.of(
             Phase.ENCODER, "enc_gemm", Phase.TOPK, "topk", Phase.DECODE, "decoder", Phase.BACKWARD, "backward",
@@ -106,7 +115,7 @@ public final class SaeBench {
         out.flush();
         List<Times> ours = new ArrayList<>();
         List<Times> peer = new ArrayList<>();
-        double[] ratios = new double[s.rounds()];
+        List<Double> ratioList = new ArrayList<>();
         try (Backend be = new VectorBackend(s.threads());
              TopKAutoencoder sae = new TopKAutoencoder(be, d, s.n(), TopKAutoencoder.Config.defaults(d, s.k()), 0);
              MemoryScope scope = MemoryScope.open()) {
@@ -124,29 +133,44 @@ public final class SaeBench {
             for (; step < 5 || System.nanoTime() - w0 < 3_000_000_000L; step++) {
                 sae.trainStep(batches[step % 4], 4e-4f);
             }
-            for (int round = 0; round < s.rounds(); round++) {
+            // under the ROUND guard a round counts only when others left both sides alone
+            int attempts = s.guard() == Guard.ROUND ? 3 * s.rounds() : s.rounds();
+            for (int attempt = 0; attempt < attempts && ours.size() < s.rounds(); attempt++) {
                 Times o = timeOurs(sae, batches, s, step);
                 step += s.steps();
-                ours.add(o);
-                String line = String.format(Locale.ROOT, "  round %d: ours %.1f ms/step (%,.0f tokens/s)", round + 1,
+                String line = String.format(Locale.ROOT, "  round %d: ours %.1f ms/step (%,.0f tokens/s)", attempt + 1,
                         1e3 * o.step(), o.tokensPerSecond(s.batch()));
+                Times p = null;
                 if (peerState == null) {
-                    Times p = timePeer(s);
-                    peer.add(p);
-                    ratios[round] = o.tokensPerSecond(s.batch()) / p.tokensPerSecond(s.batch());
+                    p = timePeer(s);
                     line += String.format(Locale.ROOT, ", peer %.1f ms/step (%,.0f tokens/s), ratio %.2f", 1e3 * p.step(),
-                            p.tokensPerSecond(s.batch()), ratios[round]);
+                            p.tokensPerSecond(s.batch()), o.tokensPerSecond(s.batch()) / p.tokensPerSecond(s.batch()));
                 }
+                boolean disturbed = s.guard() == Guard.ROUND && (o.others() > DISTURBED || p != null && p.others() > DISTURBED);
                 if (s.guard() == Guard.STEP) {
                     line += String.format(Locale.ROOT, "  [steps dropped as disturbed: ours %d%s]", o.rejected(),
-                            peer.isEmpty() ? "" : ", peer " + peer.getLast().rejected());
-                } else if (!Double.isNaN(o.others())) {
-                    line += String.format(Locale.ROOT, "  [others used %.1f%% of the CPU during our steps]", 100 * o.others());
+                            p == null ? "" : ", peer " + p.rejected());
+                } else if (s.guard() == Guard.ROUND) {
+                    line += String.format(Locale.ROOT, "  [others' CPU: %s during ours%s]%s", share(o.others()),
+                            p == null ? "" : ", " + share(p.others()) + " during the peer's",
+                            disturbed ? " not counted" : "");
                 }
                 out.println(line);
                 out.flush();
+                if (disturbed) continue;
+                ours.add(o);
+                if (p != null) {
+                    peer.add(p);
+                    ratioList.add(o.tokensPerSecond(s.batch()) / p.tokensPerSecond(s.batch()));
+                }
             }
         }
+        if (ours.size() < s.rounds()) {
+            out.printf(Locale.ROOT, "only %d of %d rounds undisturbed after %d tries%n", ours.size(), s.rounds(),
+                    3 * s.rounds());
+            if (ours.isEmpty()) return;
+        }
+        double[] ratios = ratioList.stream().mapToDouble(Double::doubleValue).toArray();
         printTable(out, s, ours, peer);
         Times o = medianOf(ours);
         if (peer.isEmpty()) {
@@ -230,10 +254,27 @@ public final class SaeBench {
     private static final Pattern PEER_PHASE = Pattern.compile("^\\s+(\\w+)\\s+([0-9.]+) ms", Pattern.MULTILINE);
     private static final Pattern PEER_STEPS = Pattern.compile("steps ok=(\\d+) rejected=(\\d+)");
 
+    /**
+     * Runs the peer script under python3 and prints the CPU seconds it used at exit (rusage), so
+     * that others' use of the machine meanwhile can be told from the peer's own.
+     */
+    static final String PEER_WRAPPER = String.join("\n",
+            "import resource, runpy, sys",
+            "script = sys.argv[1]",
+            "sys.argv = [script] + sys.argv[2:]",
+            "try:",
+            "    runpy.run_path(script, run_name='__main__')",
+            "finally:",
+            "    r = resource.getrusage(resource.RUSAGE_SELF)",
+            "    print('peer_cpu_seconds %.6f' % (r.ru_utime + r.ru_stime), flush=True)");
+
+    private static final Pattern PEER_CPU = Pattern.compile("peer_cpu_seconds ([0-9.]+)");
+
     /** Runs {@code topk_sae.py bench} with the same shape and reads the medians it prints. */
     private static Times timePeer(Settings s) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("python3", s.peer().toString(), "bench", "--d", "" + s.d(), "--n", "" + s.n(),
-                "--k", "" + s.k(), "--batch", "" + s.batch(), "--steps", "" + s.steps(), "--threads", "" + s.threads()));
+        List<String> cmd = new ArrayList<>(List.of("python3", "-c", PEER_WRAPPER, s.peer().toString(), "bench", "--d", "" + s.d(),
+                "--n", "" + s.n(), "--k", "" + s.k(), "--batch", "" + s.batch(), "--steps", "" + s.steps(),
+                "--threads", "" + s.threads()));
         // the peer waits and drops steps itself only under the STEP guard
         if (s.guard() != Guard.STEP) cmd.add("--no-guard");
         if (s.guard() == Guard.ROUND) Quiet.waitQuiet();
@@ -242,13 +283,17 @@ public final class SaeBench {
         // these two slow a current numpy down (the peer's README)
         pb.environment().remove("OPENBLAS_CORETYPE");
         pb.environment().remove("OPENBLAS_L2_SIZE");
+        Quiet.Sample window = Quiet.Sample.begin();
         Process pr = pb.start();
         String text;
         try (InputStream in = pr.getInputStream()) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         if (!pr.waitFor(30, TimeUnit.MINUTES) || pr.exitValue() != 0) throw new IOException("the peer failed:\n" + text);
-        return parsePeer(text);
+        Matcher cpu = PEER_CPU.matcher(text);
+        double others = cpu.find() ? window.othersShare(Double.parseDouble(cpu.group(1))) : Double.NaN;
+        Times t = parsePeer(text);
+        return new Times(t.phases(), t.step(), t.accepted(), t.rejected(), others);
     }
 
     /**
@@ -397,11 +442,17 @@ public final class SaeBench {
 
             /** CPU seconds others used since begin, as a share of the machine's (NaN when unknown). */
             double othersShare() {
+                return othersShare(0);
+            }
+
+            /** As {@link #othersShare()}, not counting {@code childCpu} seconds of a child process either. */
+            double othersShare(double childCpu) {
                 double wall = (System.nanoTime() - t0) * 1e-9;
+                if (wall < 0.2) return Double.NaN; // /proc/stat counts in 10 ms ticks
                 double b = busy();
                 double own = ownCpu();
                 if (Double.isNaN(b) || Double.isNaN(own) || Double.isNaN(busy0)) return Double.NaN;
-                return Math.max(0, (b - busy0) - (own - own0)) / (wall * NCPU);
+                return Math.max(0, (b - busy0) - (own - own0) - childCpu) / (wall * NCPU);
             }
         }
     }

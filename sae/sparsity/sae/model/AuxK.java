@@ -74,12 +74,10 @@ final class AuxK implements AutoCloseable {
     /**
      * Adds the AuxK gradients into the given gradient buffers and returns alpha * L_aux. The
      * pre-activations of {@code mayDie} (ascending) are in {@link #preActivations}, the residual in
-     * {@link #residual}; {@code dead} (ascending) is a subset of mayDie. With projectDecoder the
-     * decoder gradient rows added are first made orthogonal to their decoder rows (for a caller
-     * whose main decoder gradient is already projected).
+     * {@link #residual}; {@code dead} (ascending) is a subset of mayDie.
      */
     double step(Backend backend, FloatMatrix xc, int[] mayDie, int[] dead, int kAux, double auxAlpha, SaeParams p,
-                FloatMatrix gWEnc, FloatMatrix gWDec, FloatMatrix gBEnc, FloatMatrix gBPre, boolean projectDecoder) {
+                FloatMatrix gWEnc, FloatMatrix gWDec, FloatMatrix gBEnc, FloatMatrix gBPre) {
         int nd = dead.length;
         int ka = Math.min(kAux, nd);
         // variance of the target over the batch (the normalization)
@@ -110,8 +108,6 @@ final class AuxK implements AutoCloseable {
         backend.gemm(false, true, 1f, g, wd, 0f, gz);
         backend.reluGradient(gz, z);
         backend.gemm(true, false, 1f, z, g, 0f, gw);
-        // the decoder keeps unit columns: the main gradient comes projected, so does this part
-        if (projectDecoder) backend.projectOutRows(gw, wd);
         backend.scatterAddRows(idx, gw, gWDec);
         backend.gemm(true, false, 1f, gz, xc, 0f, gw);
         backend.scatterAddRows(idx, gw, gWEnc);
@@ -134,7 +130,7 @@ final class AuxK implements AutoCloseable {
             for (int j = 0; j < dead.length; j++) into.set(r, j, pre.get(r, dead[j]));
         }
         backend.squaredError(x, xhat, 1f, residual, rowSse);
-        return step(backend, xc, dead, dead, kAux, auxAlpha, p, gWEnc, gWDec, gBEnc, gBPre, false);
+        return step(backend, xc, dead, dead, kAux, auxAlpha, p, gWEnc, gWDec, gBEnc, gBPre);
     }
 
     /** Moves the columns of the dead latents to the front of the pre-activations, in order. */

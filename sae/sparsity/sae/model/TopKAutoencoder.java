@@ -241,8 +241,7 @@ public final class TopKAutoencoder extends SparseAutoencoder {
         Residual res = new Residual(sse, tot, mseScale * sse / ((double) rows * d));
         lap(StepTimer.Phase.DECODE);
         // weight and bias gradients over the kept latents only
-        // the decoder gradient with each row's component along its (unit) decoder row removed
-        backend.sparseOuterProduct(b.idx, b.z, b.gx, gWDec, p.wDec);
+        backend.sparseOuterProduct(b.idx, b.z, b.gx, gWDec);
         backend.sparseOuterProduct(b.idx, b.gz, b.xc, gWEnc);
         gBEnc.fill(0);
         backend.scatterAdd(b.idx, b.gz, gBEnc);
@@ -251,7 +250,7 @@ public final class TopKAutoencoder extends SparseAutoencoder {
         double auxLoss = 0;
         int[] deadIdx = union(dead.dead(), forcedDead);
         if (deadIdx.length > 0 && auxOn) {
-            auxLoss = a.step(backend, b.xc, mayDie, deadIdx, cfg.kAux(), cfg.auxAlpha(), p, gWEnc, gWDec, gBEnc, gBPre, true);
+            auxLoss = a.step(backend, b.xc, mayDie, deadIdx, cfg.kAux(), cfg.auxAlpha(), p, gWEnc, gWDec, gBEnc, gBPre);
         }
         lap(StepTimer.Phase.AUXK);
         // encoder path of b_pre: d pre / d b_pre = -W_enc^T, as a one-row decode of -dL/db_enc
@@ -261,6 +260,8 @@ public final class TopKAutoencoder extends SparseAutoencoder {
         for (int i = 0; i < n; i++) nb.setAtIndex(ValueLayout.JAVA_FLOAT, i, -gb.getAtIndex(ValueLayout.JAVA_FLOAT, i));
         backend.sparseDecode(b.latents, b.negBEnc, p.wEnc, 1f, gBPre);
         lap(StepTimer.Phase.BACKWARD);
+        backend.projectOutRows(gWDec, p.wDec);
+        lap(StepTimer.Phase.OPTIMIZER);
         return new StepStats(res.nmse() + auxLoss, res.nmse(), res.fvu(), (double) active / rows, auxLoss, deadIdx.length);
     }
 
