@@ -281,11 +281,11 @@ public final class Evaluator implements AutoCloseable {
                 rows++;
                 tokCos += rowCosine(d, c, o, w);
                 if (!dist) continue;
-                logSoftmax(d, o, w, kind, ld);
-                logSoftmax(c, o, w, kind, lc);
-                kl += kl(ld, lc);
-                int ad = argmax(ld);
-                int ac = argmax(lc);
+                RowMath.logSoftmax(d, o, w, kind == OutputKind.PROBABILITIES, ld);
+                RowMath.logSoftmax(c, o, w, kind == OutputKind.PROBABILITIES, lc);
+                kl += RowMath.kl(ld, lc);
+                int ad = RowMath.argmax(ld);
+                int ac = RowMath.argmax(lc);
                 if (ad == ac) top1++;
                 if (labels != null && L.examples()) {
                     labelled++;
@@ -364,36 +364,6 @@ public final class Evaluator implements AutoCloseable {
         return Math.min(1, Math.max(-1, dot / Math.sqrt(na * nb)));
     }
 
-    /** Log-probabilities of a row: log-softmax of logits or log-probabilities, log of probabilities renormalized. */
-    static void logSoftmax(float[] v, int off, int n, OutputKind kind, double[] out) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < n; c++) {
-            double x = v[off + c];
-            if (kind == OutputKind.PROBABILITIES) x = Math.log(Math.max(x, Double.MIN_NORMAL));
-            out[c] = x;
-            max = Math.max(max, x);
-        }
-        double sum = 0;
-        for (int c = 0; c < n; c++) sum += Math.exp(out[c] - max);
-        double lse = max + Math.log(sum);
-        for (int c = 0; c < n; c++) out[c] -= lse;
-    }
-
-    /** KL(p || q) of two rows of log-probabilities. */
-    static double kl(double[] lp, double[] lq) {
-        double s = 0;
-        for (int c = 0; c < lp.length; c++) {
-            double p = Math.exp(lp[c]);
-            if (p > 0) s += p * (lp[c] - lq[c]);
-        }
-        return Math.max(0, s);
-    }
-
-    static int argmax(double[] v) {
-        int best = 0;
-        for (int c = 1; c < v.length; c++) if (v[c] > v[best]) best = c;
-        return best;
-    }
 
     @Override
     public void close() {

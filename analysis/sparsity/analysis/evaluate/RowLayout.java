@@ -46,4 +46,12 @@ public record RowLayout(int rows, int width, boolean tokens, boolean examples, i
         for (boolean r : real) if (r) n++;
         return n;
     }
+
+    /** The indices of the real rows, ascending. */
+    public int[] realIndices() {
+        int[] out = new int[realRows()];
+        int j = 0;
+        for (int r = 0; r < rows; r++) if (real[r]) out[j++] = r;
+        return out;
+    }
 }

@@ -26,6 +26,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import sparsity.analysis.ProgressListener;
+import sparsity.analysis.evaluate.RowLayout;
+import sparsity.analysis.evaluate.RowMath;
 import sparsity.analysis.capture.CaptureException;
 import sparsity.analysis.capture.InputBatch;
 import sparsity.analysis.capture.InputSources;
@@ -354,11 +356,11 @@ public final class Downstream implements AutoCloseable {
                 throw new DownstreamException("the autoencoder takes rows of " + d + ", but tensor '" + tensor + "' has shape "
                         + Arrays.toString(shape) + (shape.length < 2 ? "" : " (rows of " + shape[shape.length - 1] + ")"));
             }
-            Layout rows = Layout.of(b, shape);
+            RowLayout rows = RowLayout.of(b, shape);
             checkFinite(x, rows, b, "tensor '" + tensor + "'", "");
             float[] spliced = x.clone();
             float[] zero = x.clone();
-            int[] real = rows.realRows();
+            int[] real = rows.realIndices();
             for (int c0 = 0; c0 < real.length; c0 += CHUNK) {
                 int m = Math.min(CHUNK, real.length - c0);
                 // a multiple of 32 rows, so that an autoencoder sees few distinct batch sizes
@@ -407,7 +409,7 @@ public final class Downstream implements AutoCloseable {
                     continue;
                 }
                 float[] f = floats(t);
-                Layout rows = Layout.of(b, s);
+                RowLayout rows = RowLayout.of(b, s);
                 checkFinite(f, rows, b, "output '" + o + "'", " with the " + what + " tensor");
                 out.put(o, new Out(f, s, rows));
             }
@@ -460,16 +462,16 @@ public final class Downstream implements AutoCloseable {
         return f;
     }
 
-    private static void checkFinite(float[] v, Layout rows, InputBatch b, String what, String when) throws DownstreamException {
-        int w = rows.width;
-        for (int r = 0; r < rows.rows; r++) {
-            if (!rows.real[r]) continue;
+    private static void checkFinite(float[] v, RowLayout rows, InputBatch b, String what, String when) throws DownstreamException {
+        int w = rows.width();
+        for (int r = 0; r < rows.rows(); r++) {
+            if (!rows.real()[r]) continue;
             for (int c = 0; c < w; c++) {
                 float f = v[r * w + c];
                 if (!Float.isFinite(f)) {
-                    int e = rows.tokens ? r / rows.seq : rows.examples ? r : -1;
+                    int e = rows.tokens() ? r / rows.seq() : rows.examples() ? r : -1;
                     String where = e < 0 ? "row " + r : "example " + e + (b.names().get(e) == null ? "" : " (" + abbreviate(b.names().get(e)) + ")")
-                            + (rows.tokens ? ", position " + r % rows.seq : "");
+                            + (rows.tokens() ? ", position " + r % rows.seq() : "");
                     throw new DownstreamException(what + " holds " + (Float.isNaN(f) ? "NaN" : "Inf") + when + " at " + where
                             + " of the batch");
                 }
@@ -548,44 +550,9 @@ public final class Downstream implements AutoCloseable {
     }
 
     /** One output's values and how its rows map onto the batch. */
-    private record Out(float[] v, long[] shape, Layout rows) {
+    private record Out(float[] v, long[] shape, RowLayout rows) {
     }
 
-    /**
-     * The rows of a tensor [..., width] of a batch: per token ({@code [batch, seq, width]} or
-     * {@code [batch * seq, width]} of a text batch), per example ({@code [batch, width]}), or
-     * other (every row real).
-     */
-    private record Layout(int rows, int width, boolean tokens, boolean examples, int seq, boolean[] real) {
-
-        static Layout of(InputBatch b, long[] shape) {
-            long n = 1;
-            for (int i = 0; i < shape.length - 1; i++) n *= shape[i];
-            int width = (int) shape[shape.length - 1];
-            int rows = Math.toIntExact(n);
-            int batch = b.size();
-            int seq = b.seqLength();
-            boolean tokens = b.isText() && seq > 0 && (shape.length == 3 && shape[0] == batch && shape[1] == seq
-                    || shape.length == 2 && seq > 1 && shape[0] == (long) batch * seq);
-            boolean examples = !tokens && shape.length == 2 && shape[0] == batch;
-            boolean[] real = new boolean[rows];
-            if (tokens) {
-                for (int e = 0; e < batch; e++) for (int p = 0; p < seq; p++) real[e * seq + p] = b.real(e, p);
-            } else {
-                Arrays.fill(real, true);
-            }
-            return new Layout(rows, width, tokens, examples, seq, real);
-        }
-
-        int[] realRows() {
-            int n = 0;
-            for (boolean r : real) if (r) n++;
-            int[] out = new int[n];
-            int j = 0;
-            for (int r = 0; r < rows; r++) if (real[r]) out[j++] = r;
-            return out;
-        }
-    }
 
     /** Running FVU and cosine of x_hat to x. */
     private static final class Reconstruction {
@@ -659,22 +626,22 @@ public final class Downstream implements AutoCloseable {
         }
 
         void add(InputBatch b, long offset, Out clean, Out sp, Out zr, long[] labels, Set<String> notes) throws DownstreamException {
-            Layout L = clean.rows();
-            int w = L.width;
+            RowLayout L = clean.rows();
+            int w = L.width();
             if (first) {
                 first = false;
-                tokenLevel = L.tokens;
-                if (labels != null && L.examples && kind == OutputKind.EMBEDDING && w > 1) {
+                tokenLevel = L.tokens();
+                if (labels != null && L.examples() && kind == OutputKind.EMBEDDING && w > 1) {
                     kind = OutputKind.LOGITS;
                     notes.add("with labels, output '" + output + "' [batch, " + w + "] is taken as class scores");
                 }
-                if (labels != null && !L.examples) notes.add("labels are per example and output '" + output + "' is not; no accuracy for it");
-                if (L.tokens && kind.isDistribution() && b.idsInput() == null) lm = false;
+                if (labels != null && !L.examples()) notes.add("labels are per example and output '" + output + "' is not; no accuracy for it");
+                if (L.tokens() && kind.isDistribution() && b.idsInput() == null) lm = false;
             }
-            boolean ce = lm && L.tokens && kind.isDistribution() && b.idsInput() != null;
+            boolean ce = lm && L.tokens() && kind.isDistribution() && b.idsInput() != null;
             if (ce) {
                 for (int e = 0; e < b.size() && ce; e++) {
-                    for (int p = 0; p < L.seq; p++) {
+                    for (int p = 0; p < L.seq(); p++) {
                         int t = b.tokenId(e, p);
                         if (b.real(e, p) && (t < 0 || t >= w)) {
                             ce = false;
@@ -688,24 +655,24 @@ public final class Downstream implements AutoCloseable {
             double[] lc = new double[w];
             double[] ls = new double[w];
             double[] lz = new double[w];
-            for (int r = 0; r < L.rows; r++) {
-                if (!L.real[r]) continue;
+            for (int r = 0; r < L.rows(); r++) {
+                if (!L.real()[r]) continue;
                 int o = r * w;
                 rows++;
                 cosS += rowCosine(clean.v(), sp.v(), o, w);
                 cosZ += rowCosine(clean.v(), zr.v(), o, w);
                 if (!kind.isDistribution()) continue;
-                logSoftmax(clean.v(), o, w, kind, lc);
-                logSoftmax(sp.v(), o, w, kind, ls);
-                logSoftmax(zr.v(), o, w, kind, lz);
-                klS += kl(lc, ls);
-                klZ += kl(lc, lz);
-                int ac = argmax(lc);
-                int as = argmax(ls);
-                int az = argmax(lz);
+                RowMath.logSoftmax(clean.v(), o, w, kind == OutputKind.PROBABILITIES, lc);
+                RowMath.logSoftmax(sp.v(), o, w, kind == OutputKind.PROBABILITIES, ls);
+                RowMath.logSoftmax(zr.v(), o, w, kind == OutputKind.PROBABILITIES, lz);
+                klS += RowMath.kl(lc, ls);
+                klZ += RowMath.kl(lc, lz);
+                int ac = RowMath.argmax(lc);
+                int as = RowMath.argmax(ls);
+                int az = RowMath.argmax(lz);
                 if (as == ac) top1S++;
                 if (az == ac) top1Z++;
-                if (labels != null && L.examples) {
+                if (labels != null && L.examples()) {
                     long y = labels[(int) (offset + r)];
                     if (y < 0 || y >= w) {
                         throw new DownstreamException("label " + y + " of example " + (offset + r) + " is not a class of output '"
@@ -717,9 +684,9 @@ public final class Downstream implements AutoCloseable {
                     if (az == y) accZ++;
                 }
                 if (ce) {
-                    int e = r / L.seq;
-                    int p = r % L.seq;
-                    if (p + 1 < L.seq && b.real(e, p + 1)) {
+                    int e = r / L.seq();
+                    int p = r % L.seq();
+                    if (p + 1 < L.seq() && b.real(e, p + 1)) {
                         int t = b.tokenId(e, p + 1);
                         ceN++;
                         ceC -= lc[t];
@@ -728,7 +695,7 @@ public final class Downstream implements AutoCloseable {
                     }
                 }
             }
-            if (L.tokens && kind == OutputKind.EMBEDDING) {
+            if (L.tokens() && kind == OutputKind.EMBEDDING) {
                 double[] mc = new double[w];
                 double[] ms = new double[w];
                 double[] mz = new double[w];
@@ -737,9 +704,9 @@ public final class Downstream implements AutoCloseable {
                     Arrays.fill(ms, 0);
                     Arrays.fill(mz, 0);
                     int n = 0;
-                    for (int p = 0; p < L.seq; p++) {
-                        int r = e * L.seq + p;
-                        if (!L.real[r]) continue;
+                    for (int p = 0; p < L.seq(); p++) {
+                        int r = e * L.seq() + p;
+                        if (!L.real()[r]) continue;
                         n++;
                         for (int c = 0; c < w; c++) {
                             mc[c] += clean.v()[r * w + c];
@@ -805,34 +772,4 @@ public final class Downstream implements AutoCloseable {
         return Arrays.equals(a, offA, offA + n, b, offB, offB + n);
     }
 
-    /** Log-probabilities of a row: log-softmax of logits or log-probabilities, log of probabilities renormalized. */
-    static void logSoftmax(float[] v, int off, int n, OutputKind kind, double[] out) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < n; c++) {
-            double x = v[off + c];
-            if (kind == OutputKind.PROBABILITIES) x = Math.log(Math.max(x, Double.MIN_NORMAL));
-            out[c] = x;
-            max = Math.max(max, x);
-        }
-        double sum = 0;
-        for (int c = 0; c < n; c++) sum += Math.exp(out[c] - max);
-        double lse = max + Math.log(sum);
-        for (int c = 0; c < n; c++) out[c] -= lse;
-    }
-
-    /** KL(p || q) of two rows of log-probabilities. */
-    static double kl(double[] lp, double[] lq) {
-        double s = 0;
-        for (int c = 0; c < lp.length; c++) {
-            double p = Math.exp(lp[c]);
-            if (p > 0) s += p * (lp[c] - lq[c]);
-        }
-        return Math.max(0, s);
-    }
-
-    private static int argmax(double[] v) {
-        int best = 0;
-        for (int c = 1; c < v.length; c++) if (v[c] > v[best]) best = c;
-        return best;
-    }
 }

@@ -1,0 +1,46 @@
+package sparsity.analysis.evaluate;
+
+/**
+ * Row arithmetic shared by the evaluations that compare a changed model's outputs with the clean
+ * ones (pruning sweeps here, autoencoders spliced into a model in the sae room).
+ */
+public final class RowMath {
+
+    private RowMath() {
+    }
+
+    /**
+     * Log-probabilities of a row: log-softmax of logits or log-probabilities; with
+     * {@code probabilities}, the log of the values renormalized.
+     */
+    public static void logSoftmax(float[] v, int off, int n, boolean probabilities, double[] out) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < n; c++) {
+            double x = v[off + c];
+            if (probabilities) x = Math.log(Math.max(x, Double.MIN_NORMAL));
+            out[c] = x;
+            max = Math.max(max, x);
+        }
+        double sum = 0;
+        for (int c = 0; c < n; c++) sum += Math.exp(out[c] - max);
+        double lse = max + Math.log(sum);
+        for (int c = 0; c < n; c++) out[c] -= lse;
+    }
+
+    /** KL(p || q) of two rows of log-probabilities. */
+    public static double kl(double[] lp, double[] lq) {
+        double s = 0;
+        for (int c = 0; c < lp.length; c++) {
+            double p = Math.exp(lp[c]);
+            if (p > 0) s += p * (lp[c] - lq[c]);
+        }
+        return Math.max(0, s);
+    }
+
+    /** Index of the largest value (the first of equal ones). */
+    public static int argmax(double[] v) {
+        int best = 0;
+        for (int c = 1; c < v.length; c++) if (v[c] > v[best]) best = c;
+        return best;
+    }
+}
