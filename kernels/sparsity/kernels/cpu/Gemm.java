@@ -459,39 +459,31 @@ final class Gemm {
      * ever boxed).
      */
     private static void update(float[] t, MemorySegment c, long cOff, long ldcB, int mr, int nr, float alpha, float beta) {
-        VectorMask<Float> m0 = S.indexInRange(0, nr);
-        VectorMask<Float> m1 = S.indexInRange(L, nr);
-        boolean full = nr == NR;
+        VectorMask<Float> m0 = nr == NR ? null : S.indexInRange(0, nr);
+        VectorMask<Float> m1 = nr == NR ? null : S.indexInRange(L, nr);
         for (int i = 0; i < mr; i++) {
             long off = cOff + i * ldcB;
-            long off1 = off + 4L * L;
-            FloatVector v0 = FloatVector.fromArray(S, t, i * NR);
-            FloatVector v1 = FloatVector.fromArray(S, t, i * NR + L);
-            if (alpha != 1f) {
-                v0 = v0.mul(alpha);
-                v1 = v1.mul(alpha);
-            }
-            if (full) {
-                if (beta == 1f) {
-                    v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, NATIVE));
-                    v1 = v1.add(FloatVector.fromMemorySegment(S, c, off1, NATIVE));
-                } else if (beta != 0f) {
-                    v0 = FloatVector.fromMemorySegment(S, c, off, NATIVE).mul(beta).add(v0);
-                    v1 = FloatVector.fromMemorySegment(S, c, off1, NATIVE).mul(beta).add(v1);
-                }
-                v0.intoMemorySegment(c, off, NATIVE);
-                v1.intoMemorySegment(c, off1, NATIVE);
-            } else {
-                if (beta == 1f) {
-                    v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, NATIVE, m0));
-                    v1 = v1.add(FloatVector.fromMemorySegment(S, c, off1, NATIVE, m1));
-                } else if (beta != 0f) {
-                    v0 = FloatVector.fromMemorySegment(S, c, off, NATIVE, m0).mul(beta).add(v0);
-                    v1 = FloatVector.fromMemorySegment(S, c, off1, NATIVE, m1).mul(beta).add(v1);
-                }
-                v0.intoMemorySegment(c, off, NATIVE, m0);
-                v1.intoMemorySegment(c, off1, NATIVE, m1);
-            }
+            updateVector(t, i * NR, c, off, m0, alpha, beta);
+            updateVector(t, i * NR + L, c, off + 4L * L, m1, alpha, beta);
+        }
+    }
+
+    /**
+     * One vector of {@link #update}: C = alpha * t + beta * C at off (lanes of mask m only, all when
+     * m is null). Small on purpose: the JIT's first tier gives up on methods holding many vectors,
+     * and one it gave up on can stay slow for the rest of the run.
+     */
+    private static void updateVector(float[] t, int to, MemorySegment c, long off, VectorMask<Float> m, float alpha, float beta) {
+        FloatVector v = FloatVector.fromArray(S, t, to);
+        if (alpha != 1f) v = v.mul(alpha);
+        if (m == null) {
+            if (beta == 1f) v = v.add(FloatVector.fromMemorySegment(S, c, off, NATIVE));
+            else if (beta != 0f) v = FloatVector.fromMemorySegment(S, c, off, NATIVE).mul(beta).add(v);
+            v.intoMemorySegment(c, off, NATIVE);
+        } else {
+            if (beta == 1f) v = v.add(FloatVector.fromMemorySegment(S, c, off, NATIVE, m));
+            else if (beta != 0f) v = FloatVector.fromMemorySegment(S, c, off, NATIVE, m).mul(beta).add(v);
+            v.intoMemorySegment(c, off, NATIVE, m);
         }
     }
 
