@@ -61,6 +61,10 @@ final class Gemm {
             scale(c, beta);
             return;
         }
+        if (m == 1) {
+            vectorTimesMatrix(par, ta, tb, alpha, a, b, beta, c);
+            return;
+        }
         // tall enough blocks for each packed B micro-panel to be reused from cache, small enough
         // for about four blocks per thread
         int mcAll = Math.min(MC, Math.max(MR, ((m + 4 * par.threads() - 1) / (4 * par.threads()) + MR - 1) / MR * MR));
@@ -104,6 +108,56 @@ final class Gemm {
                 });
             }
         }
+    }
+
+    /**
+     * A one-row product, c = alpha * a op(B) + beta * c: packing all of B into panels for one row
+     * would cost more than the product. op(B) = B (K x N): threads take blocks of 4 vectors of
+     * columns and walk the K rows of B in order (an fma per row); op(B) = B^T (N x K): threads take
+     * columns, each a dot of a with a row of B. Each element by one thread in a fixed order.
+     */
+    private static void vectorTimesMatrix(Parallel par, boolean ta, boolean tb, float alpha, FloatMatrix a, FloatMatrix b,
+                                          float beta, FloatMatrix c) {
+        int n = c.cols();
+        int k = ta ? a.rows() : a.cols();
+        float[] av = new float[k];
+        for (int p = 0; p < k; p++) av[p] = ta ? a.get(p, 0) : a.get(0, p);
+        MemorySegment cs = c.segment();
+        if (tb) {
+            MemorySegment as = MemorySegment.ofArray(av);
+            par.forRange(n, 64, (slot, from, to) -> {
+                for (int j = from; j < to; j++) {
+                    float v = alpha * SparseOps.dot(as, 0, b.segment(), 4L * j * b.stride(), k);
+                    float old = beta == 0f ? 0f : cs.getAtIndex(F, j);
+                    cs.setAtIndex(F, j, beta == 0f ? v : beta * old + v);
+                }
+            });
+            return;
+        }
+        int blocks = (n + 4 * L - 1) / (4 * L);
+        par.forRange(blocks, 1, (slot, from, to) -> {
+            for (int blk = from; blk < to; blk++) {
+                for (int c0 = blk * 4 * L, c1 = Math.min(n, c0 + 4 * L), cc = c0; cc < c1; cc += L) {
+                    columnsTimesVector(av, b, cc, c1, alpha, beta, cs);
+                }
+            }
+        });
+    }
+
+    /** One (masked) vector of columns at c of {@link #vectorTimesMatrix} with op(B) = B. */
+    private static void columnsTimesVector(float[] av, FloatMatrix b, int c, int n, float alpha, float beta, MemorySegment cs) {
+        VectorMask<Float> m = S.indexInRange(c, n);
+        MemorySegment bs = b.segment();
+        long ldb = 4L * b.stride();
+        long cb = 4L * c;
+        FloatVector acc = FloatVector.zero(S);
+        for (int p = 0; p < av.length; p++) {
+            acc = FloatVector.fromMemorySegment(S, bs, p * ldb + cb, NATIVE, m).fma(FloatVector.broadcast(S, av[p]), acc);
+        }
+        if (alpha != 1f) acc = acc.mul(alpha);
+        if (beta == 1f) acc = acc.add(FloatVector.fromMemorySegment(S, cs, cb, NATIVE, m));
+        else if (beta != 0f) acc = FloatVector.fromMemorySegment(S, cs, cb, NATIVE, m).mul(beta).add(acc);
+        acc.intoMemorySegment(cs, cb, NATIVE, m);
     }
 
     /** Per-thread scratch of {@link #linearTopk}: a C row block, candidate keys, group maxima of its rows. */

@@ -135,10 +135,8 @@ public final class TopKAutoencoder extends SparseAutoencoder {
         final FloatMatrix gz;      // dL/dz at the kept latents  [B x k]
         final FloatMatrix rowSse;  // |x_hat - x|^2 per row      [B x 1]
         final FloatMatrix colVar;  // per-column variance of x   [1 x d]
-        final IntMatrix latents;   // 0, 1, ..., n - 1           [1 x n]
-        final FloatMatrix negBEnc; // -dL/db_enc                 [1 x n]
 
-        Buffers(int rows, int d, int n, int k) {
+        Buffers(int rows, int d, int k) {
             this.rows = rows;
             xc = scope.floats(rows, d);
             vals = scope.floats(rows, k);
@@ -148,9 +146,6 @@ public final class TopKAutoencoder extends SparseAutoencoder {
             gz = scope.floats(rows, k);
             rowSse = scope.floats(rows, 1);
             colVar = scope.floats(1, d);
-            latents = scope.ints(1, n);
-            for (int i = 0; i < n; i++) latents.set(0, i, i);
-            negBEnc = scope.floats(1, n);
         }
 
         @Override
@@ -162,7 +157,7 @@ public final class TopKAutoencoder extends SparseAutoencoder {
     private Buffers buffers(int rows) {
         if (buf == null || buf.rows != rows) {
             if (buf != null) buf.close();
-            buf = new Buffers(rows, d, n, cfg.k());
+            buf = new Buffers(rows, d, cfg.k());
         }
         return buf;
     }
@@ -253,12 +248,8 @@ public final class TopKAutoencoder extends SparseAutoencoder {
             auxLoss = a.step(backend, b.xc, mayDie, deadIdx, cfg.kAux(), cfg.auxAlpha(), p, gWEnc, gWDec, gBEnc, gBPre);
         }
         lap(StepTimer.Phase.AUXK);
-        // encoder path of b_pre: d pre / d b_pre = -W_enc^T, as a one-row decode of -dL/db_enc
-        // through W_enc (a 1-row gemm would pack all of W_enc for it)
-        MemorySegment gb = gBEnc.segment();
-        MemorySegment nb = b.negBEnc.segment();
-        for (int i = 0; i < n; i++) nb.setAtIndex(ValueLayout.JAVA_FLOAT, i, -gb.getAtIndex(ValueLayout.JAVA_FLOAT, i));
-        backend.sparseDecode(b.latents, b.negBEnc, p.wEnc, 1f, gBPre);
+        // encoder path of b_pre: d pre / d b_pre = -W_enc^T
+        backend.gemm(false, false, -1f, gBEnc, p.wEnc, 1f, gBPre);
         lap(StepTimer.Phase.BACKWARD);
         backend.projectOutRows(gWDec, p.wDec);
         lap(StepTimer.Phase.OPTIMIZER);
