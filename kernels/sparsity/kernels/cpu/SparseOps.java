@@ -159,16 +159,17 @@ final class SparseOps {
     /** W[idx[b, j], :] += val[b, j] * G[b, :], each weight row by one thread, in batch order. */
     static void outerAccumulate(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
         Checks.sparse(idx, val, g, w);
-        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, true);
+        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, true, null);
     }
 
     /**
      * W[i, :] = sum over the slots (b, j) holding latent i of val[b, j] * G[b, :], in batch order
-     * (rows no slot holds become 0): bitwise W.fill(0) then {@link #outerAccumulate}.
+     * (rows no slot holds become 0): bitwise W.fill(0) then {@link #outerAccumulate}; and, when
+     * valSums is not null, the sum of each latent's values, bitwise valSums.fill(0) then scatterAdd.
      */
-    static void outerProduct(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
+    static void outerProduct(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w, FloatMatrix valSums) {
         Checks.sparse(idx, val, g, w);
-        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, false);
+        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, false, valSums);
     }
 
     /**
@@ -176,9 +177,17 @@ final class SparseOps {
      * acc = fma(G[b, c], v, acc) in batch order from W's row (accumulate) or from 0, the same
      * operations as one axpy per slot, without loading and storing the row for every slot.
      */
-    private static void outer(Parallel par, Buckets bk, FloatMatrix g, FloatMatrix w, boolean accumulate) {
+    private static void outer(Parallel par, Buckets bk, FloatMatrix g, FloatMatrix w, boolean accumulate, FloatMatrix valSums) {
         par.forRange(w.rows(), 16, (slot, from, to) -> {
-            for (int i = from; i < to; i++) outerRow(i, bk, g, w, accumulate);
+            for (int i = from; i < to; i++) {
+                outerRow(i, bk, g, w, accumulate);
+                if (valSums != null) {
+                    // as scatterAdd into zeros: from 0, in batch order
+                    float sum = 0f;
+                    for (int e = bk.start()[i]; e < bk.start()[i + 1]; e++) sum += bk.coef()[e];
+                    valSums.segment().setAtIndex(F, i, sum);
+                }
+            }
         });
     }
 
