@@ -137,11 +137,41 @@ final class Gemm {
         int blocks = (n + 4 * L - 1) / (4 * L);
         par.forRange(blocks, 1, (slot, from, to) -> {
             for (int blk = from; blk < to; blk++) {
-                for (int c0 = blk * 4 * L, c1 = Math.min(n, c0 + 4 * L), cc = c0; cc < c1; cc += L) {
-                    columnsTimesVector(av, b, cc, c1, alpha, beta, cs);
+                int c0 = blk * 4 * L;
+                if (c0 + 4 * L <= n) {
+                    columnsTimesVector4(av, b, c0, alpha, beta, cs);
+                } else {
+                    for (int cc = c0; cc < n; cc += L) columnsTimesVector(av, b, cc, n, alpha, beta, cs);
                 }
             }
         });
+    }
+
+    /** Four full vectors of columns at c of {@link #vectorTimesMatrix} with op(B) = B, one walk over B's rows. */
+    private static void columnsTimesVector4(float[] av, FloatMatrix b, int c, float alpha, float beta, MemorySegment cs) {
+        MemorySegment bs = b.segment();
+        long ldb = 4L * b.stride();
+        long cb = 4L * c;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int p = 0; p < av.length; p++) {
+            FloatVector x = FloatVector.broadcast(S, av[p]);
+            long o = p * ldb + cb;
+            a0 = FloatVector.fromMemorySegment(S, bs, o, NATIVE).fma(x, a0);
+            a1 = FloatVector.fromMemorySegment(S, bs, o + 4L * L, NATIVE).fma(x, a1);
+            a2 = FloatVector.fromMemorySegment(S, bs, o + 8L * L, NATIVE).fma(x, a2);
+            a3 = FloatVector.fromMemorySegment(S, bs, o + 12L * L, NATIVE).fma(x, a3);
+        }
+        finishColumns(a0, cs, cb, alpha, beta);
+        finishColumns(a1, cs, cb + 4L * L, alpha, beta);
+        finishColumns(a2, cs, cb + 8L * L, alpha, beta);
+        finishColumns(a3, cs, cb + 12L * L, alpha, beta);
+    }
+
+    private static void finishColumns(FloatVector acc, MemorySegment cs, long cb, float alpha, float beta) {
+        if (alpha != 1f) acc = acc.mul(alpha);
+        if (beta == 1f) acc = acc.add(FloatVector.fromMemorySegment(S, cs, cb, NATIVE));
+        else if (beta != 0f) acc = FloatVector.fromMemorySegment(S, cs, cb, NATIVE).mul(beta).add(acc);
+        acc.intoMemorySegment(cs, cb, NATIVE);
     }
 
     /** One (masked) vector of columns at c of {@link #vectorTimesMatrix} with op(B) = B. */
