@@ -160,6 +160,19 @@ public interface Backend extends AutoCloseable {
     /** out[b, j] = dot(G[b, :], W[idx[b, j], :]) (0 for an empty slot): the latent gradient. */
     void sparseRowDots(IntMatrix idx, FloatMatrix g, FloatMatrix w, FloatMatrix out);
 
+    /**
+     * {@link #sparseOuterProduct}, and valSums[i] = the sum of val over the slots holding latent i,
+     * in batch order (0 for a latent no slot holds), a 1 x n row vector: the bias gradient that goes
+     * with a weight gradient, from the same bucketing. The same as valSums.fill(0) then
+     * {@link #scatterAdd}.
+     */
+    default void sparseOuterProduct(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w, FloatMatrix valSums) {
+        sparseOuterProduct(idx, val, g, w);
+        FloatMatrix.requireShape(valSums, 1, w.rows(), "valSums");
+        valSums.fill(0f);
+        scatterAdd(idx, val, valSums);
+    }
+
     /** dst[idx[b, j]] += val[b, j] for every slot, dst a 1 x n row vector (e.g. a bias gradient). */
     void scatterAdd(IntMatrix idx, FloatMatrix val, FloatMatrix dst);
 
@@ -226,6 +239,28 @@ public interface Backend extends AutoCloseable {
         Checks.sameShape(x, out, "out");
         for (int r = 0; r < x.rows(); r++) {
             for (int c = 0; c < x.cols(); c++) out.set(r, c, x.get(r, c) - v.get(0, c));
+        }
+    }
+
+    /**
+     * {@link #subtractRowVector}, and the column sums of the result and of its squares into sums
+     * and squares (1 x cols each): the moments of centred rows, in the same pass. This default sums
+     * in double.
+     */
+    default void subtractRowVector(FloatMatrix x, FloatMatrix v, FloatMatrix out, FloatMatrix sums, FloatMatrix squares) {
+        subtractRowVector(x, v, out);
+        Checks.rowOut(x, sums);
+        Checks.rowOut(x, squares);
+        for (int c = 0; c < x.cols(); c++) {
+            double s1 = 0;
+            double s2 = 0;
+            for (int r = 0; r < x.rows(); r++) {
+                double t = out.get(r, c);
+                s1 += t;
+                s2 += t * t;
+            }
+            sums.set(0, c, (float) s1);
+            squares.set(0, c, (float) s2);
         }
     }
 

@@ -210,6 +210,26 @@ public final class TimedBackend implements Backend {
     }
 
     @Override
+    public void sparseOuterProduct(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w, FloatMatrix valSums) {
+        long s = System.nanoTime();
+        try {
+            inner.sparseOuterProduct(idx, val, g, w, valSums);
+        } finally {
+            add("sparseOuterProduct", s);
+        }
+    }
+
+    @Override
+    public void subtractRowVector(FloatMatrix x, FloatMatrix v, FloatMatrix out, FloatMatrix sums, FloatMatrix squares) {
+        long s = System.nanoTime();
+        try {
+            inner.subtractRowVector(x, v, out, sums, squares);
+        } finally {
+            add("subtractRowVector", s);
+        }
+    }
+
+    @Override
     public void sparseOuterAccumulate(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
         long s = System.nanoTime();
         try {

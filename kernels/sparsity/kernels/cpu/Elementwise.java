@@ -44,27 +44,30 @@ final class Elementwise {
         float stepSize = a.lr() / c1;
         float invC2 = 1f / c2;
         int n = param.cols();
+        float e = a.eps();
         par.forRange(param.rows(), 16, (p, from, to) -> {
             for (int r = from; r < to; r++) {
                 long po = 4L * r * param.stride(), go = 4L * r * grad.stride();
                 long mo = 4L * r * m.stride(), vo = 4L * r * v.stride();
-                for (int c = 0; c < n; c += L) {
-                    VectorMask<Float> k = S.indexInRange(c, n);
-                    long cb = 4L * c;
-                    FloatVector g = FloatVector.fromMemorySegment(S, grad.segment(), go + cb, NATIVE, k);
-                    FloatVector mm = FloatVector.fromMemorySegment(S, m.segment(), mo + cb, NATIVE, k)
-                            .mul(b1).add(g.mul(1f - b1));
-                    FloatVector vv = FloatVector.fromMemorySegment(S, v.segment(), vo + cb, NATIVE, k)
-                            .mul(b2).add(g.mul(g).mul(1f - b2));
-                    mm.intoMemorySegment(m.segment(), mo + cb, NATIVE, k);
-                    vv.intoMemorySegment(v.segment(), vo + cb, NATIVE, k);
-                    FloatVector den = vv.mul(invC2).sqrt().add(a.eps());
-                    FloatVector pp = FloatVector.fromMemorySegment(S, param.segment(), po + cb, NATIVE, k);
-                    pp.sub(mm.mul(stepSize).div(den)).intoMemorySegment(param.segment(), po + cb, NATIVE, k);
-                }
+                for (int c = 0; c < n; c += L) adamVector(param, grad, m, v, po, go, mo, vo, c, n, b1, b2, invC2, stepSize, e);
                 if (unit) RowOps.normalizeRow(param, r, eps);
             }
         });
+    }
+
+    /** One (masked) vector of columns at c of an Adam step on one row (kept small for the JIT's first tier). */
+    private static void adamVector(FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, long po, long go, long mo,
+                                   long vo, int c, int n, float b1, float b2, float invC2, float stepSize, float eps) {
+        VectorMask<Float> k = S.indexInRange(c, n);
+        long cb = 4L * c;
+        FloatVector g = FloatVector.fromMemorySegment(S, grad.segment(), go + cb, NATIVE, k);
+        FloatVector mm = FloatVector.fromMemorySegment(S, m.segment(), mo + cb, NATIVE, k).mul(b1).add(g.mul(1f - b1));
+        FloatVector vv = FloatVector.fromMemorySegment(S, v.segment(), vo + cb, NATIVE, k).mul(b2).add(g.mul(g).mul(1f - b2));
+        mm.intoMemorySegment(m.segment(), mo + cb, NATIVE, k);
+        vv.intoMemorySegment(v.segment(), vo + cb, NATIVE, k);
+        FloatVector den = vv.mul(invC2).sqrt().add(eps);
+        FloatVector pp = FloatVector.fromMemorySegment(S, param.segment(), po + cb, NATIVE, k);
+        pp.sub(mm.mul(stepSize).div(den)).intoMemorySegment(param.segment(), po + cb, NATIVE, k);
     }
 
     static Histogram histogram(Parallel par, FloatMatrix x, float lo, float hi, int bins) {

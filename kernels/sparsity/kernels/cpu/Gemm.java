@@ -61,6 +61,10 @@ final class Gemm {
             scale(c, beta);
             return;
         }
+        if (m == 1) {
+            vectorTimesMatrix(par, ta, tb, alpha, a, b, beta, c);
+            return;
+        }
         // tall enough blocks for each packed B micro-panel to be reused from cache, small enough
         // for about four blocks per thread
         int mcAll = Math.min(MC, Math.max(MR, ((m + 4 * par.threads() - 1) / (4 * par.threads()) + MR - 1) / MR * MR));
@@ -104,6 +108,86 @@ final class Gemm {
                 });
             }
         }
+    }
+
+    /**
+     * A one-row product, c = alpha * a op(B) + beta * c: packing all of B into panels for one row
+     * would cost more than the product. op(B) = B (K x N): threads take blocks of 4 vectors of
+     * columns and walk the K rows of B in order (an fma per row); op(B) = B^T (N x K): threads take
+     * columns, each a dot of a with a row of B. Each element by one thread in a fixed order.
+     */
+    private static void vectorTimesMatrix(Parallel par, boolean ta, boolean tb, float alpha, FloatMatrix a, FloatMatrix b,
+                                          float beta, FloatMatrix c) {
+        int n = c.cols();
+        int k = ta ? a.rows() : a.cols();
+        float[] av = new float[k];
+        for (int p = 0; p < k; p++) av[p] = ta ? a.get(p, 0) : a.get(0, p);
+        MemorySegment cs = c.segment();
+        if (tb) {
+            MemorySegment as = MemorySegment.ofArray(av);
+            par.forRange(n, 64, (slot, from, to) -> {
+                for (int j = from; j < to; j++) {
+                    float v = alpha * SparseOps.dot(as, 0, b.segment(), 4L * j * b.stride(), k);
+                    float old = beta == 0f ? 0f : cs.getAtIndex(F, j);
+                    cs.setAtIndex(F, j, beta == 0f ? v : beta * old + v);
+                }
+            });
+            return;
+        }
+        int blocks = (n + 4 * L - 1) / (4 * L);
+        par.forRange(blocks, 1, (slot, from, to) -> {
+            for (int blk = from; blk < to; blk++) {
+                int c0 = blk * 4 * L;
+                if (c0 + 4 * L <= n) {
+                    columnsTimesVector4(av, b, c0, alpha, beta, cs);
+                } else {
+                    for (int cc = c0; cc < n; cc += L) columnsTimesVector(av, b, cc, n, alpha, beta, cs);
+                }
+            }
+        });
+    }
+
+    /** Four full vectors of columns at c of {@link #vectorTimesMatrix} with op(B) = B, one walk over B's rows. */
+    private static void columnsTimesVector4(float[] av, FloatMatrix b, int c, float alpha, float beta, MemorySegment cs) {
+        MemorySegment bs = b.segment();
+        long ldb = 4L * b.stride();
+        long cb = 4L * c;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int p = 0; p < av.length; p++) {
+            FloatVector x = FloatVector.broadcast(S, av[p]);
+            long o = p * ldb + cb;
+            a0 = FloatVector.fromMemorySegment(S, bs, o, NATIVE).fma(x, a0);
+            a1 = FloatVector.fromMemorySegment(S, bs, o + 4L * L, NATIVE).fma(x, a1);
+            a2 = FloatVector.fromMemorySegment(S, bs, o + 8L * L, NATIVE).fma(x, a2);
+            a3 = FloatVector.fromMemorySegment(S, bs, o + 12L * L, NATIVE).fma(x, a3);
+        }
+        finishColumns(a0, cs, cb, alpha, beta);
+        finishColumns(a1, cs, cb + 4L * L, alpha, beta);
+        finishColumns(a2, cs, cb + 8L * L, alpha, beta);
+        finishColumns(a3, cs, cb + 12L * L, alpha, beta);
+    }
+
+    private static void finishColumns(FloatVector acc, MemorySegment cs, long cb, float alpha, float beta) {
+        if (alpha != 1f) acc = acc.mul(alpha);
+        if (beta == 1f) acc = acc.add(FloatVector.fromMemorySegment(S, cs, cb, NATIVE));
+        else if (beta != 0f) acc = FloatVector.fromMemorySegment(S, cs, cb, NATIVE).mul(beta).add(acc);
+        acc.intoMemorySegment(cs, cb, NATIVE);
+    }
+
+    /** One (masked) vector of columns at c of {@link #vectorTimesMatrix} with op(B) = B. */
+    private static void columnsTimesVector(float[] av, FloatMatrix b, int c, int n, float alpha, float beta, MemorySegment cs) {
+        VectorMask<Float> m = S.indexInRange(c, n);
+        MemorySegment bs = b.segment();
+        long ldb = 4L * b.stride();
+        long cb = 4L * c;
+        FloatVector acc = FloatVector.zero(S);
+        for (int p = 0; p < av.length; p++) {
+            acc = FloatVector.fromMemorySegment(S, bs, p * ldb + cb, NATIVE, m).fma(FloatVector.broadcast(S, av[p]), acc);
+        }
+        if (alpha != 1f) acc = acc.mul(alpha);
+        if (beta == 1f) acc = acc.add(FloatVector.fromMemorySegment(S, cs, cb, NATIVE, m));
+        else if (beta != 0f) acc = FloatVector.fromMemorySegment(S, cs, cb, NATIVE, m).mul(beta).add(acc);
+        acc.intoMemorySegment(cs, cb, NATIVE, m);
     }
 
     /** Per-thread scratch of {@link #linearTopk}: a C row block, candidate keys, group maxima of its rows. */
@@ -459,39 +543,31 @@ final class Gemm {
      * ever boxed).
      */
     private static void update(float[] t, MemorySegment c, long cOff, long ldcB, int mr, int nr, float alpha, float beta) {
-        VectorMask<Float> m0 = S.indexInRange(0, nr);
-        VectorMask<Float> m1 = S.indexInRange(L, nr);
-        boolean full = nr == NR;
+        VectorMask<Float> m0 = nr == NR ? null : S.indexInRange(0, nr);
+        VectorMask<Float> m1 = nr == NR ? null : S.indexInRange(L, nr);
         for (int i = 0; i < mr; i++) {
             long off = cOff + i * ldcB;
-            long off1 = off + 4L * L;
-            FloatVector v0 = FloatVector.fromArray(S, t, i * NR);
-            FloatVector v1 = FloatVector.fromArray(S, t, i * NR + L);
-            if (alpha != 1f) {
-                v0 = v0.mul(alpha);
-                v1 = v1.mul(alpha);
-            }
-            if (full) {
-                if (beta == 1f) {
-                    v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, NATIVE));
-                    v1 = v1.add(FloatVector.fromMemorySegment(S, c, off1, NATIVE));
-                } else if (beta != 0f) {
-                    v0 = FloatVector.fromMemorySegment(S, c, off, NATIVE).mul(beta).add(v0);
-                    v1 = FloatVector.fromMemorySegment(S, c, off1, NATIVE).mul(beta).add(v1);
-                }
-                v0.intoMemorySegment(c, off, NATIVE);
-                v1.intoMemorySegment(c, off1, NATIVE);
-            } else {
-                if (beta == 1f) {
-                    v0 = v0.add(FloatVector.fromMemorySegment(S, c, off, NATIVE, m0));
-                    v1 = v1.add(FloatVector.fromMemorySegment(S, c, off1, NATIVE, m1));
-                } else if (beta != 0f) {
-                    v0 = FloatVector.fromMemorySegment(S, c, off, NATIVE, m0).mul(beta).add(v0);
-                    v1 = FloatVector.fromMemorySegment(S, c, off1, NATIVE, m1).mul(beta).add(v1);
-                }
-                v0.intoMemorySegment(c, off, NATIVE, m0);
-                v1.intoMemorySegment(c, off1, NATIVE, m1);
-            }
+            updateVector(t, i * NR, c, off, m0, alpha, beta);
+            updateVector(t, i * NR + L, c, off + 4L * L, m1, alpha, beta);
+        }
+    }
+
+    /**
+     * One vector of {@link #update}: C = alpha * t + beta * C at off (lanes of mask m only, all when
+     * m is null). Small on purpose: the JIT's first tier gives up on methods holding many vectors,
+     * and one it gave up on can stay slow for the rest of the run.
+     */
+    private static void updateVector(float[] t, int to, MemorySegment c, long off, VectorMask<Float> m, float alpha, float beta) {
+        FloatVector v = FloatVector.fromArray(S, t, to);
+        if (alpha != 1f) v = v.mul(alpha);
+        if (m == null) {
+            if (beta == 1f) v = v.add(FloatVector.fromMemorySegment(S, c, off, NATIVE));
+            else if (beta != 0f) v = FloatVector.fromMemorySegment(S, c, off, NATIVE).mul(beta).add(v);
+            v.intoMemorySegment(c, off, NATIVE);
+        } else {
+            if (beta == 1f) v = v.add(FloatVector.fromMemorySegment(S, c, off, NATIVE, m));
+            else if (beta != 0f) v = FloatVector.fromMemorySegment(S, c, off, NATIVE, m).mul(beta).add(v);
+            v.intoMemorySegment(c, off, NATIVE, m);
         }
     }
 

@@ -159,6 +159,57 @@ final class RowOps {
         });
     }
 
+    /**
+     * out = x - v row by row, and the column sums of out and of its squares: float sums within
+     * fixed blocks of 256 rows (by whichever thread), then the blocks in order in double, so the
+     * result does not depend on the threads.
+     */
+    static void subtractRowVector(Parallel par, FloatMatrix x, FloatMatrix v, FloatMatrix out, FloatMatrix sums,
+                                  FloatMatrix squares) {
+        Checks.rowOut(x, v);
+        Checks.sameShape(x, out, "out");
+        Checks.rowOut(x, sums);
+        Checks.rowOut(x, squares);
+        int n = x.cols();
+        int blocks = (x.rows() + ROW_BLOCK - 1) / ROW_BLOCK;
+        float[] sub = v.toArray();
+        float[][] part1 = new float[blocks][];
+        float[][] part2 = new float[blocks][];
+        par.forRange(blocks, 1, (p, from, to) -> {
+            for (int blk = from; blk < to; blk++) {
+                float[] s1 = new float[n];
+                float[] s2 = new float[n];
+                for (int r = blk * ROW_BLOCK, end = Math.min(x.rows(), r + ROW_BLOCK); r < end; r++) {
+                    long xo = off(x, r);
+                    long oo = off(out, r);
+                    for (int c = 0; c < n; c += L) centerVector(x, out, xo, oo, c, n, sub, s1, s2);
+                }
+                part1[blk] = s1;
+                part2[blk] = s2;
+            }
+        });
+        for (int c = 0; c < n; c++) {
+            double a = 0;
+            double b = 0;
+            for (int blk = 0; blk < blocks; blk++) {
+                a += part1[blk][c];
+                b += part2[blk][c];
+            }
+            sums.set(0, c, (float) a);
+            squares.set(0, c, (float) b);
+        }
+    }
+
+    /** One (masked) vector of columns at c: out = x - sub, s1 += out, s2 += out^2. */
+    private static void centerVector(FloatMatrix x, FloatMatrix out, long xo, long oo, int c, int n, float[] sub, float[] s1,
+                                     float[] s2) {
+        VectorMask<Float> m = S.indexInRange(c, n);
+        FloatVector t = FloatVector.fromMemorySegment(S, x.segment(), xo + 4L * c, NATIVE, m).sub(FloatVector.fromArray(S, sub, c, m));
+        t.intoMemorySegment(out.segment(), oo + 4L * c, NATIVE, m);
+        FloatVector.fromArray(S, s1, c, m).add(t).intoArray(s1, c, m);
+        t.fma(t, FloatVector.fromArray(S, s2, c, m)).intoArray(s2, c, m);
+    }
+
     static void squaredError(Parallel par, FloatMatrix y, FloatMatrix x, float scale, FloatMatrix g, FloatMatrix rowSse) {
         Checks.sameShape(y, x, "x");
         Checks.sameShape(y, g, "g");

@@ -159,16 +159,17 @@ final class SparseOps {
     /** W[idx[b, j], :] += val[b, j] * G[b, :], each weight row by one thread, in batch order. */
     static void outerAccumulate(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
         Checks.sparse(idx, val, g, w);
-        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, true);
+        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, true, null);
     }
 
     /**
      * W[i, :] = sum over the slots (b, j) holding latent i of val[b, j] * G[b, :], in batch order
-     * (rows no slot holds become 0): bitwise W.fill(0) then {@link #outerAccumulate}.
+     * (rows no slot holds become 0): bitwise W.fill(0) then {@link #outerAccumulate}; and, when
+     * valSums is not null, the sum of each latent's values, bitwise valSums.fill(0) then scatterAdd.
      */
-    static void outerProduct(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
+    static void outerProduct(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w, FloatMatrix valSums) {
         Checks.sparse(idx, val, g, w);
-        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, false);
+        outer(par, Buckets.of(par, idx, val, w.rows()), g, w, false, valSums);
     }
 
     /**
@@ -176,9 +177,17 @@ final class SparseOps {
      * acc = fma(G[b, c], v, acc) in batch order from W's row (accumulate) or from 0, the same
      * operations as one axpy per slot, without loading and storing the row for every slot.
      */
-    private static void outer(Parallel par, Buckets bk, FloatMatrix g, FloatMatrix w, boolean accumulate) {
+    private static void outer(Parallel par, Buckets bk, FloatMatrix g, FloatMatrix w, boolean accumulate, FloatMatrix valSums) {
         par.forRange(w.rows(), 16, (slot, from, to) -> {
-            for (int i = from; i < to; i++) outerRow(i, bk, g, w, accumulate);
+            for (int i = from; i < to; i++) {
+                outerRow(i, bk, g, w, accumulate);
+                if (valSums != null) {
+                    // as scatterAdd into zeros: from 0, in batch order
+                    float sum = 0f;
+                    for (int e = bk.start()[i]; e < bk.start()[i + 1]; e++) sum += bk.coef()[e];
+                    valSums.segment().setAtIndex(F, i, sum);
+                }
+            }
         });
     }
 
@@ -305,12 +314,63 @@ final class SparseOps {
         FloatVector s = FloatVector.fromArray(S, sse, 0).add(FloatVector.fromArray(S, sse, L))
                 .add(FloatVector.fromArray(S, sse, 2 * L).add(FloatVector.fromArray(S, sse, 3 * L)));
         rowSse.segment().setAtIndex(F, b * rowSse.stride(), Lanes.sum(s));
-        if (gval == null) return;
+        if (gval != null) slotDots(b, k, nz, rowOff, coef, slotOf, g, go, w, gval, sse);
+    }
+
+    /**
+     * The latent gradients of row b: gval[b, slot] = dot(g row, W row) for the active slots (val > 0),
+     * 0 elsewhere, two slots at a time (each vector of the row of g loaded once for both); rowOff,
+     * coef, slotOf describe the row's nz non-empty slots (reordered here).
+     */
+    private static void slotDots(int b, int k, int nz, long[] rowOff, float[] coef, int[] slotOf, FloatMatrix g, long go,
+                                 FloatMatrix w, FloatMatrix gval, float[] pair) {
+        int d = w.cols();
+        MemorySegment gs = g.segment();
+        MemorySegment ws = w.segment();
+        MemorySegment os = gval.segment();
         long oo = b * gval.stride();
-        for (int j = 0; j < k; j++) gval.segment().setAtIndex(F, oo + j, 0f);
+        for (int j = 0; j < k; j++) os.setAtIndex(F, oo + j, 0f);
+        int na = 0;
         for (int j = 0; j < nz; j++) {
-            if (coef[j] > 0) gval.segment().setAtIndex(F, oo + slotOf[j], dot(g.segment(), go, w.segment(), rowOff[j], d));
+            if (coef[j] > 0) {
+                rowOff[na] = rowOff[j];
+                slotOf[na++] = slotOf[j];
+            }
         }
+        int j = 0;
+        for (; j + 2 <= na; j += 2) {
+            dot2(gs, go, ws, rowOff[j], rowOff[j + 1], d, pair);
+            os.setAtIndex(F, oo + slotOf[j], pair[0]);
+            os.setAtIndex(F, oo + slotOf[j + 1], pair[1]);
+        }
+        for (; j < na; j++) os.setAtIndex(F, oo + slotOf[j], dot(gs, go, ws, rowOff[j], d));
+    }
+
+    /**
+     * The dots of the row at go with the rows at w0 and w1 into out[0] and out[1] (two accumulators
+     * each over alternate vectors, a masked tail into the first, a fixed lane sum).
+     */
+    private static void dot2(MemorySegment gs, long go, MemorySegment ws, long w0, long w1, int d, float[] out) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
+        int c = 0;
+        for (; c + 2 * L <= d; c += 2 * L) {
+            long cb = 4L * c;
+            FloatVector g0 = FloatVector.fromMemorySegment(S, gs, go + cb, NATIVE);
+            FloatVector g1 = FloatVector.fromMemorySegment(S, gs, go + cb + 4L * L, NATIVE);
+            a0 = FloatVector.fromMemorySegment(S, ws, w0 + cb, NATIVE).fma(g0, a0);
+            a1 = FloatVector.fromMemorySegment(S, ws, w0 + cb + 4L * L, NATIVE).fma(g1, a1);
+            b0 = FloatVector.fromMemorySegment(S, ws, w1 + cb, NATIVE).fma(g0, b0);
+            b1 = FloatVector.fromMemorySegment(S, ws, w1 + cb + 4L * L, NATIVE).fma(g1, b1);
+        }
+        for (; c < d; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, d);
+            long cb = 4L * c;
+            FloatVector g0 = FloatVector.fromMemorySegment(S, gs, go + cb, NATIVE, m);
+            a0 = FloatVector.fromMemorySegment(S, ws, w0 + cb, NATIVE, m).fma(g0, a0);
+            b0 = FloatVector.fromMemorySegment(S, ws, w1 + cb, NATIVE, m).fma(g0, b0);
+        }
+        out[0] = Lanes.sum(a0.add(a1));
+        out[1] = Lanes.sum(b0.add(b1));
     }
 
     /**

@@ -95,7 +95,13 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void sparseOuterProduct(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w) {
-        SparseOps.outerProduct(par, idx, val, g, w);
+        SparseOps.outerProduct(par, idx, val, g, w, null);
+    }
+
+    @Override
+    public void sparseOuterProduct(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w, FloatMatrix valSums) {
+        FloatMatrix.requireShape(valSums, 1, w.rows(), "valSums");
+        SparseOps.outerProduct(par, idx, val, g, w, valSums);
     }
 
     @Override
@@ -163,6 +169,11 @@ public final class VectorBackend implements Backend {
     @Override
     public void subtractRowVector(FloatMatrix x, FloatMatrix v, FloatMatrix out) {
         RowOps.subtractRowVector(par, x, v, out);
+    }
+
+    @Override
+    public void subtractRowVector(FloatMatrix x, FloatMatrix v, FloatMatrix out, FloatMatrix sums, FloatMatrix squares) {
+        RowOps.subtractRowVector(par, x, v, out, sums, squares);
     }
 
     @Override

@@ -307,6 +307,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void subtractRowVector(FloatMatrix x, FloatMatrix v, FloatMatrix out, FloatMatrix sums, FloatMatrix squares) {
+        cpu.subtractRowVector(x, v, out, sums, squares);
+    }
+
+    @Override
     public void squaredError(FloatMatrix y, FloatMatrix x, float scale, FloatMatrix g, FloatMatrix rowSse) {
         cpu.squaredError(y, x, scale, g, rowSse);
     }

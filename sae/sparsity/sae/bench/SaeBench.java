@@ -127,10 +127,11 @@ public final class SaeBench {
             }
             sae.initFromData(sample, sampleRows, 0);
             sae.forceDead(forcedDead(s));
-            // warm-up: the JIT compiles the kernels (at least 5 steps and 3 s)
+            // warm-up: the JIT compiles the kernels, a few dozen methods through two tiers (at least
+            // 20 steps and 8 s; with 3 s the first round still ran 20-30% slow)
             long w0 = System.nanoTime();
             int step = 0;
-            for (; step < 5 || System.nanoTime() - w0 < 3_000_000_000L; step++) {
+            for (; step < 20 || System.nanoTime() - w0 < 8_000_000_000L; step++) {
                 sae.trainStep(batches[step % 4], 4e-4f);
             }
             // under the ROUND guard a round counts only when others left both sides alone

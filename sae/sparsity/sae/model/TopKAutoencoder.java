@@ -134,11 +134,10 @@ public final class TopKAutoencoder extends SparseAutoencoder {
         final FloatMatrix gx;      // dL/dx_hat                  [B x d]
         final FloatMatrix gz;      // dL/dz at the kept latents  [B x k]
         final FloatMatrix rowSse;  // |x_hat - x|^2 per row      [B x 1]
-        final FloatMatrix colVar;  // per-column variance of x   [1 x d]
-        final IntMatrix latents;   // 0, 1, ..., n - 1           [1 x n]
-        final FloatMatrix negBEnc; // -dL/db_enc                 [1 x n]
+        final FloatMatrix colSum;  // column sums of xc          [1 x d]
+        final FloatMatrix colSq;   // ... of its squares         [1 x d]
 
-        Buffers(int rows, int d, int n, int k) {
+        Buffers(int rows, int d, int k) {
             this.rows = rows;
             xc = scope.floats(rows, d);
             vals = scope.floats(rows, k);
@@ -147,10 +146,8 @@ public final class TopKAutoencoder extends SparseAutoencoder {
             gx = scope.floats(rows, d);
             gz = scope.floats(rows, k);
             rowSse = scope.floats(rows, 1);
-            colVar = scope.floats(1, d);
-            latents = scope.ints(1, n);
-            for (int i = 0; i < n; i++) latents.set(0, i, i);
-            negBEnc = scope.floats(1, n);
+            colSum = scope.floats(1, d);
+            colSq = scope.floats(1, d);
         }
 
         @Override
@@ -162,7 +159,7 @@ public final class TopKAutoencoder extends SparseAutoencoder {
     private Buffers buffers(int rows) {
         if (buf == null || buf.rows != rows) {
             if (buf != null) buf.close();
-            buf = new Buffers(rows, d, n, cfg.k());
+            buf = new Buffers(rows, d, cfg.k());
         }
         return buf;
     }
@@ -181,7 +178,8 @@ public final class TopKAutoencoder extends SparseAutoencoder {
      * active (positive) values.
      */
     private long encode(FloatMatrix x, Buffers b, int[] keep, FloatMatrix kept) {
-        backend.subtractRowVector(x, p.bPre, b.xc);
+        // x - b_pre, with the column moments for the batch's variance (the FVU)
+        backend.subtractRowVector(x, p.bPre, b.xc, b.colSum, b.colSq);
         backend.linearTopk(b.xc, p.wEnc, p.bEnc, b.vals, b.idx, keep, kept);
         lap(StepTimer.Phase.ENCODER);
         MemorySegment vs = b.vals.segment();
@@ -234,17 +232,17 @@ public final class TopKAutoencoder extends SparseAutoencoder {
         double sse = 0;
         MemorySegment ss = b.rowSse.segment();
         for (int r = 0; r < rows; r++) sse += ss.getAtIndex(ValueLayout.JAVA_FLOAT, r);
-        backend.colVariances(x, b.colVar);
+        // sum over columns of sum_rows (x - mean)^2 = sum (x - b_pre)^2 - (sum (x - b_pre))^2 / rows
         double tot = 0;
-        for (int c = 0; c < d; c++) tot += b.colVar.get(0, c);
-        tot *= rows;
+        for (int c = 0; c < d; c++) {
+            double s1 = b.colSum.get(0, c);
+            tot += Math.max(0, b.colSq.get(0, c) - s1 * s1 / rows);
+        }
         Residual res = new Residual(sse, tot, mseScale * sse / ((double) rows * d));
         lap(StepTimer.Phase.DECODE);
         // weight and bias gradients over the kept latents only
         backend.sparseOuterProduct(b.idx, b.z, b.gx, gWDec);
-        backend.sparseOuterProduct(b.idx, b.gz, b.xc, gWEnc);
-        gBEnc.fill(0);
-        backend.scatterAdd(b.idx, b.gz, gBEnc);
+        backend.sparseOuterProduct(b.idx, b.gz, b.xc, gWEnc, gBEnc);
         backend.colSums(b.gx, gBPre);
         lap(StepTimer.Phase.BACKWARD);
         double auxLoss = 0;
@@ -253,12 +251,8 @@ public final class TopKAutoencoder extends SparseAutoencoder {
             auxLoss = a.step(backend, b.xc, mayDie, deadIdx, cfg.kAux(), cfg.auxAlpha(), p, gWEnc, gWDec, gBEnc, gBPre);
         }
         lap(StepTimer.Phase.AUXK);
-        // encoder path of b_pre: d pre / d b_pre = -W_enc^T, as a one-row decode of -dL/db_enc
-        // through W_enc (a 1-row gemm would pack all of W_enc for it)
-        MemorySegment gb = gBEnc.segment();
-        MemorySegment nb = b.negBEnc.segment();
-        for (int i = 0; i < n; i++) nb.setAtIndex(ValueLayout.JAVA_FLOAT, i, -gb.getAtIndex(ValueLayout.JAVA_FLOAT, i));
-        backend.sparseDecode(b.latents, b.negBEnc, p.wEnc, 1f, gBPre);
+        // encoder path of b_pre: d pre / d b_pre = -W_enc^T
+        backend.gemm(false, false, -1f, gBEnc, p.wEnc, 1f, gBPre);
         lap(StepTimer.Phase.BACKWARD);
         backend.projectOutRows(gWDec, p.wDec);
         lap(StepTimer.Phase.OPTIMIZER);

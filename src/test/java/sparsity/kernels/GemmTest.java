@@ -18,9 +18,9 @@ import static sparsity.kernels.TestSupport.REFERENCE;
  */
 class GemmTest {
 
-    /** M, K, N: tails in every dimension around the 8 x 32 tile; K up to 2100 crosses two 1024-deep slices. */
+    /** M, K, N: tails in every dimension around the 8 x 32 tile; K up to 2100 crosses two 1024-deep slices; M = 1 is a vector-matrix product. */
     static final int[][] MKN = {{1, 1, 1}, {17, 33, 19}, {130, 257, 75}, {6, 16, 32}, {13, 800, 70},
-            {64, 3, 129}, {3, 64, 300}, {97, 5, 1}, {1, 100, 600}, {13, 2100, 70}, {40, 1100, 33}};
+            {64, 3, 129}, {3, 64, 300}, {97, 5, 1}, {1, 100, 600}, {13, 2100, 70}, {40, 1100, 33}, {1, 3000, 50}};
 
     @Test
     void referenceMatchesAHandComputedProduct() {

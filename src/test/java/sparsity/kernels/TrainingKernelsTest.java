@@ -92,6 +92,14 @@ class TrainingKernelsTest {
                 be.sparseOuterAccumulate(idx, val, g, expect);
                 be.sparseOuterProduct(idx, val, g, w);
                 assertArrayEquals(expect.toArray(), w.toArray(), 0f, name + " " + java.util.Arrays.toString(sh));
+                // with the sums of the values: bitwise fill(0) then scatterAdd
+                FloatMatrix w2 = TestSupport.random(s, n, d, rnd);
+                FloatMatrix sums = TestSupport.random(s, 1, n, rnd);
+                be.sparseOuterProduct(idx, val, g, w2, sums);
+                assertArrayEquals(expect.toArray(), w2.toArray(), 0f, name + " with sums " + java.util.Arrays.toString(sh));
+                FloatMatrix sums2 = s.floats(1, n);
+                be.scatterAdd(idx, val, sums2);
+                assertArrayEquals(sums2.toArray(), sums.toArray(), 0f, name + " sums " + java.util.Arrays.toString(sh));
                 FloatMatrix ref = TestSupport.random(s, n, d, rnd);
                 REFERENCE.sparseOuterProduct(idx, val, g, ref);
                 FloatMatrix bound = s.floats(n, d);
@@ -144,6 +152,19 @@ class TrainingKernelsTest {
                 FloatMatrix in = s.copyOf(x);
                 be.subtractRowVector(in, v, in);
                 assertArrayEquals(oe.toArray(), in.toArray(), 0f, name + " subtractRowVector in place");
+                // with the column moments of the result
+                FloatMatrix om = s.floats(rows, cols), s1 = s.floats(1, cols), s2 = s.floats(1, cols);
+                FloatMatrix e1 = s.floats(1, cols), e2 = s.floats(1, cols);
+                be.subtractRowVector(x, v, om, s1, s2);
+                REFERENCE.subtractRowVector(x, v, s.floats(rows, cols), e1, e2);
+                assertArrayEquals(oe.toArray(), om.toArray(), 0f, name + " subtractRowVector with moments");
+                FloatMatrix b1 = s.floats(1, cols), b2 = s.floats(1, cols);
+                REFERENCE.colSums(TestSupport.abs(s, oe), b1);
+                FloatMatrix sq = s.floats(rows, cols);
+                for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) sq.set(r, c, oe.get(r, c) * oe.get(r, c));
+                REFERENCE.colSums(sq, b2);
+                TestSupport.assertWithin(e1.toArray(), s1.toArray(), scaled(b1.toArray(), 2 * rows * EPS), name + " column sums");
+                TestSupport.assertWithin(e2.toArray(), s2.toArray(), scaled(b2.toArray(), 2 * (rows + 1) * EPS), name + " column squares");
             }
         }
     }
