@@ -91,7 +91,7 @@ final class SaeController {
                 if (rows.isEmpty()) throw new IllegalArgumentException(store.name() + " holds only attention maps; an autoencoder needs rows");
                 List<String> backends = sparsity.kernels.Backends.names().stream().filter(b -> !b.equals("reference")).toList();
                 return new TrainDialogViewModel(store.dir(), rows.stream().map(StoredTensor::name).toList(), rows.get(0).rows(), outParent(),
-                        backends);
+                        backends, gpuName());
             }
         });
         task.setOnSucceeded(e -> showDialog(task.getValue(), store.name()));
@@ -133,6 +133,14 @@ final class SaeController {
 
     Optional<Stage> dialogStage() {
         return Optional.ofNullable(dialog);
+    }
+
+    /** The GPU's name for the train dialog ("NVIDIA H100 80GB HBM3"), empty without one. */
+    private static String gpuName() {
+        sparsity.kernels.cuda.Cuda.Availability a = sparsity.kernels.cuda.Cuda.probe();
+        if (!a.available()) return "";
+        int paren = a.summary().indexOf(" (");
+        return paren > 0 ? a.summary().substring(0, paren) : a.summary();
     }
 
     private Path outParent() {

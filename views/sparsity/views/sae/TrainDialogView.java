@@ -75,12 +75,12 @@ public final class TrainDialogView extends BorderPane {
         backend.setConverter(new javafx.util.StringConverter<>() {
             @Override
             public String toString(String name) {
-                return name == null ? "" : TrainDialogViewModel.describeBackend(name);
+                return name == null ? "" : vm.describe(name);
             }
 
             @Override
             public String fromString(String text) {
-                return vm.backends().stream().filter(b -> TrainDialogViewModel.describeBackend(b).equals(text)).findFirst()
+                return vm.backends().stream().filter(b -> vm.describe(b).equals(text)).findFirst()
                         .orElse(text);
             }
         });

@@ -43,6 +43,7 @@ public final class TrainDialogViewModel {
     private final StringProperty checkpointEvery = new SimpleStringProperty("0");
     private final StringProperty out = new SimpleStringProperty();
     private final List<String> backends;
+    private final String gpu;
     private final ObjectProperty<String> backend = new SimpleObjectProperty<>("vector");
 
     /**
@@ -60,6 +61,16 @@ public final class TrainDialogViewModel {
      * GPU's "cuda" and "cuda-tf32" where a CUDA GPU was found); "vector" is chosen at first.
      */
     public TrainDialogViewModel(Path store, List<String> tensors, long storeRows, Path outParent, List<String> backends) {
+        this(store, tensors, storeRows, outParent, backends, "");
+    }
+
+    /**
+     * As above, naming the GPU that the GPU backends run on (e.g. "NVIDIA H100 80GB HBM3"; empty
+     * when there is none) in the backends' descriptions.
+     */
+    public TrainDialogViewModel(Path store, List<String> tensors, long storeRows, Path outParent, List<String> backends,
+                                String gpu) {
+        this.gpu = gpu == null ? "" : gpu.strip();
         if (backends.isEmpty()) throw new IllegalArgumentException("no compute backend to train with");
         this.backends = List.copyOf(backends);
         backend.set(backends.contains("vector") ? "vector" : backends.get(0));
@@ -87,6 +98,15 @@ public final class TrainDialogViewModel {
     /** The compute backends offered (GPU ones only where a GPU was found). */
     public List<String> backends() {
         return backends;
+    }
+
+    /**
+     * What a backend name means in this dialog's choice box: as {@link #describeBackend(String)},
+     * with the GPU's name where it is known ("GPU NVIDIA H100 80GB HBM3, fp32 (cuda)").
+     */
+    public String describe(String name) {
+        String d = describeBackend(name);
+        return gpu.isEmpty() || !d.startsWith("GPU,") ? d : "GPU " + gpu + d.substring(3);
     }
 
     /** What a backend name means, for the choice box: "CPU (vector)", "GPU, fp32 (cuda)", ... */

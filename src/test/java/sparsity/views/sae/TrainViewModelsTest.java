@@ -32,6 +32,10 @@ class TrainViewModelsTest {
         vm.k().set("16,32");
         assertTrue(vm.runs().stream().allMatch(r -> r.backend().equals("cuda-tf32")));
         assertEquals("GPU, TF32 encoder product (cuda-tf32)", TrainDialogViewModel.describeBackend("cuda-tf32"));
+        TrainDialogViewModel named = new TrainDialogViewModel(Path.of("/data/minilm-l3"), List.of("/layer.3/out"), 60_000,
+                Path.of("/out"), List.of("vector", "cuda"), "NVIDIA H100 80GB HBM3");
+        assertEquals("GPU NVIDIA H100 80GB HBM3, fp32 (cuda)", named.describe("cuda"));
+        assertEquals("CPU (vector)", named.describe("vector"));
     }
 
     @Test
