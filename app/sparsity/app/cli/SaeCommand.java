@@ -30,7 +30,7 @@ import sparsity.sae.model.StepStats;
 
 /** {@code ./workbench sae train|eval}: sparse autoencoders on captured activations, headless. */
 @Command(name = "sae", description = "Train and evaluate sparse autoencoders on an activation store.",
-        subcommands = {SaeCommand.Train.class, SaeCommand.Eval.class})
+        subcommands = {SaeCommand.Train.class, SaeCommand.Eval.class, SaeCommand.ListBackends.class})
 final class SaeCommand {
 
     /** Opens a store and picks its tensor of rows. */
@@ -115,6 +115,33 @@ final class SaeCommand {
             if (r.eval() != null) printEval(o, r.eval(), "held-out");
             o.printf(Locale.ROOT, "wrote    %s (cfg.json, sae_weights.safetensors, sparsity.safetensors, metrics.csv, run.json, checkpoint/)%n", out);
             return 0;
+        }
+    }
+
+    @Command(name = "backends", description = "List the compute backends that `sae train --backend` can use on this machine (the GPU's where a CUDA GPU is found, or why it is not offered).")
+    static final class ListBackends implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter o = spec.commandLine().getOut();
+            for (String name : sparsity.kernels.Backends.names()) {
+                o.printf(Locale.ROOT, "%-10s %s%n", name, describe(name));
+            }
+            sparsity.kernels.cuda.Cuda.Availability a = sparsity.kernels.cuda.Cuda.probe();
+            if (!a.available()) o.printf(Locale.ROOT, "no GPU backend: %s%n", a.reason());
+            return 0;
+        }
+
+        static String describe(String name) {
+            String gpu = sparsity.kernels.cuda.Cuda.probe().summary();
+            return switch (name) {
+                case "vector" -> "CPU, Vector API kernels (" + Runtime.getRuntime().availableProcessors() + " cores; --threads)";
+                case "reference" -> "CPU, scalar reference kernels (slow; for checking)";
+                case "cuda" -> "GPU " + gpu + ": encoder product in fp32";
+                case "cuda-tf32" -> "GPU " + gpu + ": encoder product on TF32 tensor cores (fp32 accumulation)";
+                default -> "";
+            };
         }
     }
 

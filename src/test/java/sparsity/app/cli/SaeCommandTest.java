@@ -21,6 +21,22 @@ class SaeCommandTest {
     Path tmp;
 
     @Test
+    void backendsListsWhatThisMachineOffersAndWhyNoGpu() {
+        InspectCommandTest.Run r = cli("sae", "backends");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("vector ") || r.out().contains("\nvector "), r.out());
+        assertTrue(r.out().contains("CPU, Vector API kernels"), r.out());
+        sparsity.kernels.cuda.Cuda.Availability a = sparsity.kernels.cuda.Cuda.probe();
+        if (a.available()) {
+            assertTrue(r.out().contains("cuda       GPU " + a.summary() + ": encoder product in fp32"), r.out());
+            assertTrue(r.out().contains("cuda-tf32  GPU "), r.out());
+        } else {
+            assertTrue(!java.util.regex.Pattern.compile("(?m)^cuda").matcher(r.out()).find(), "no GPU backend listed: " + r.out());
+            assertTrue(r.out().contains("no GPU backend: " + a.reason()), r.out());
+        }
+    }
+
+    @Test
     void trainWritesSaeLensFilesAndMetricsAndEvalReadsThemBack() throws Exception {
         int d = 16;
         SyntheticActivations data = new SyntheticActivations(SyntheticActivations.Spec.defaults(d, 2));
