@@ -41,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
     java.util.List<String> shapes;
 
     @Option(names = "--precision", split = ",", paramLabel = "P",
-            description = "gpu: encoder-product precisions, fp32 and/or tf32 (default both).")
+            description = "gpu: encoder-product precisions, any of fp32, tf32, bf16 (default all three).")
     java.util.List<String> precisions;
 
     @Option(names = "--peer", paramLabel = "FILE",
@@ -122,9 +122,9 @@ final class BenchCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UserInputException(e.getMessage());
             }
-            java.util.List<String> prec = precisions != null ? precisions : java.util.List.of("fp32", "tf32");
+            java.util.List<String> prec = precisions != null ? precisions : java.util.List.of("fp32", "tf32", "bf16");
             for (String p : prec) {
-                if (!p.equals("fp32") && !p.equals("tf32")) throw new UserInputException("--precision takes fp32 and tf32, not " + p);
+                if (!p.equals("fp32") && !p.equals("tf32") && !p.equals("bf16")) throw new UserInputException("--precision takes fp32, tf32 and bf16, not " + p);
             }
             java.nio.file.Path script = peer != null ? peer : java.nio.file.Path.of("..", "shared", "peer", "gpu", "torch_topk_sae.py");
             sparsity.sae.bench.GpuTrainBench.run(spec.commandLine().getOut(), sh, prec, gSteps, script, python);

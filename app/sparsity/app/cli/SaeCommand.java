@@ -67,7 +67,7 @@ final class SaeCommand {
         @Option(names = "--holdout", defaultValue = "0.05", description = "Share of the rows (the last ones) kept for evaluation.") double holdout;
         @Option(names = "--checkpoint-every", defaultValue = "0", description = "Tokens between checkpoints (0: at the end).") long checkpointEvery;
         @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0: all).") int threads;
-        @Option(names = "--backend", defaultValue = "vector", description = "vector, reference, or (where a CUDA GPU is found) cuda or cuda-tf32: the GPU, encoder product in fp32 or TF32.") String backend;
+        @Option(names = "--backend", defaultValue = "vector", description = "vector, reference, or (where a CUDA GPU is found) cuda, cuda-tf32 or cuda-bf16: the GPU, encoder product in fp32, TF32 or bf16 (see `sae backends`).") String backend;
         @Option(names = "--resume", description = "Continue from OUT/checkpoint.") boolean resume;
         @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
         @Spec CommandSpec spec;
@@ -140,6 +140,7 @@ final class SaeCommand {
                 case "reference" -> "CPU, scalar reference kernels (slow; for checking)";
                 case "cuda" -> "GPU " + gpu + ": encoder product in fp32";
                 case "cuda-tf32" -> "GPU " + gpu + ": encoder product on TF32 tensor cores (fp32 accumulation)";
+                case "cuda-bf16" -> "GPU " + gpu + ": encoder product on bf16 tensor cores (fp32 accumulation)";
                 default -> "";
             };
         }

@@ -24,9 +24,11 @@ final class Cublas {
     static final int DEFAULT_MATH = 0;
     static final int PEDANTIC_MATH = 2;
     static final int TF32_TENSOR_OP_MATH = 3;
+    /** cudaDataType_t values and cublasComputeType_t / cublasGemmAlgo_t for {@link #gemmEx}. */
+    static final int CUDA_R_32F = 0, CUDA_R_16BF = 14, COMPUTE_32F = 68, GEMM_DEFAULT = -1;
 
     final String path;
-    private final MethodHandle create, destroy, setStream, setMathMode, sgemm, sgemv, statusName;
+    private final MethodHandle create, destroy, setStream, setMathMode, sgemm, sgemv, gemmEx, statusName;
 
     private Cublas(SymbolLookup l, String path) {
         this.path = path;
@@ -39,6 +41,9 @@ final class Cublas {
                 JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
         sgemv = k.downcallHandle(find(l, "cublasSgemv_v2"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
                 JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        gemmEx = k.downcallHandle(find(l, "cublasGemmEx"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS,
+                JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         statusName = l.find("cublasGetStatusName").map(f -> k.downcallHandle(f, FunctionDescriptor.of(ADDRESS, JAVA_INT)))
                 .orElse(null);
     }
@@ -129,6 +134,20 @@ final class Cublas {
                     "sgemm " + m + "x" + n + "x" + k);
         } catch (Throwable t) {
             throw wrap(t, "sgemm");
+        }
+    }
+
+    /**
+     * C = alpha op(A) op(B) + beta C, column-major, with A and B of element type {@code abType}
+     * (e.g. {@link #CUDA_R_16BF}), C fp32, fp32 accumulation.
+     */
+    void gemmEx(MemorySegment h, int opA, int opB, int m, int n, int k, MemorySegment alpha, long a, int lda, long b,
+                int ldb, int abType, MemorySegment beta, long c, int ldc) {
+        try {
+            check((int) gemmEx.invokeExact(h, opA, opB, m, n, k, alpha, a, abType, lda, b, abType, ldb, beta, c, CUDA_R_32F,
+                    ldc, COMPUTE_32F, GEMM_DEFAULT), "gemmEx " + m + "x" + n + "x" + k);
+        } catch (Throwable t) {
+            throw wrap(t, "gemmEx");
         }
     }
 

@@ -30,7 +30,7 @@ public final class CudaBackend implements Backend {
 
     private final CudaDevice dev;
     private final VectorBackend cpu;
-    private final boolean tf32;
+    private final CudaTopKSae.Precision precision;
     private final CudaDevice.Module ops;
     private final CudaDevice.Stream stream;
     private final CudaDevice.Blas blas;
@@ -42,9 +42,19 @@ public final class CudaBackend implements Backend {
 
     /** As {@link #CudaBackend(int)}, with TF32 tensor cores allowed in matrix products when {@code tf32}. */
     public CudaBackend(int threads, boolean tf32) {
+        this(threads, tf32 ? CudaTopKSae.Precision.TF32 : CudaTopKSae.Precision.FP32);
+    }
+
+    /**
+     * As {@link #CudaBackend(int)}, with the given precision for the autoencoder trainer's encoder
+     * product ({@link CudaTopKSae}); the backend's own generic products are TF32 when that is
+     * TF32, fp32 otherwise (bf16 applies to the trainer's encoder product only).
+     */
+    public CudaBackend(int threads, CudaTopKSae.Precision precision) {
         this.dev = CudaDevice.get();
         this.cpu = new VectorBackend(Math.max(1, threads));
-        this.tf32 = tf32;
+        this.precision = precision;
+        boolean tf32 = precision == CudaTopKSae.Precision.TF32;
         this.ops = dev.module(List.of("topk.cu", "ops.cu"), Map.of("TK_THREADS", "512", "TK_CAP", "" + CudaTopKSae.TOPK_CAP));
         this.stream = dev.stream();
         this.blas = dev.blas(stream, tf32);
@@ -52,7 +62,11 @@ public final class CudaBackend implements Backend {
 
     @Override
     public String name() {
-        return tf32 ? CudaTf32Provider.NAME : NAME;
+        return switch (precision) {
+            case TF32 -> CudaTf32Provider.NAME;
+            case BF16 -> CudaBf16Provider.NAME;
+            case FP32 -> NAME;
+        };
     }
 
     @Override
@@ -62,7 +76,12 @@ public final class CudaBackend implements Backend {
 
     /** Whether matrix products may use TF32 tensor cores. */
     public boolean tf32() {
-        return tf32;
+        return precision == CudaTopKSae.Precision.TF32;
+    }
+
+    /** The precision of the autoencoder trainer's encoder product on this backend. */
+    public CudaTopKSae.Precision precision() {
+        return precision;
     }
 
     /** The GPU, e.g. for a status line. */

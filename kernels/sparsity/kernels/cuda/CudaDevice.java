@@ -393,6 +393,18 @@ public final class CudaDevice {
                     alphaS, b, ldb, a, lda, betaS, c, ldc);
         }
 
+        /**
+         * As {@link #gemm}, with A and B in bfloat16 (2 bytes an element; C fp32, fp32 accumulation,
+         * on the tensor cores).
+         */
+        public synchronized void gemmBf16(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda,
+                                          long b, int ldb, float beta, long c, int ldc) {
+            alphaS.set(JAVA_FLOAT, 0, alpha);
+            betaS.set(JAVA_FLOAT, 0, beta);
+            cublas.gemmEx(handle, transB ? Cublas.OP_T : Cublas.OP_N, transA ? Cublas.OP_T : Cublas.OP_N, n, m, k,
+                    alphaS, b, ldb, a, lda, Cublas.CUDA_R_16BF, betaS, c, ldc);
+        }
+
         /** y [1 x cols] += -1 * x [1 x rows] * A [rows x cols] (row-major A): y -= A^T x. */
         public synchronized void subtractTransposedProduct(long a, int rows, int cols, long x, long y) {
             cublas.sgemv(handle, Cublas.OP_N, cols, rows, minusOne, a, cols, x, one, y);

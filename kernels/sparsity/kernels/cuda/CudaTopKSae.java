@@ -37,13 +37,20 @@ public final class CudaTopKSae implements AutoCloseable {
         /** plain fp32 (CUDA cores). */
         FP32,
         /** TF32 tensor cores (10-bit mantissa inputs, fp32 accumulation), as torch's allow_tf32. */
-        TF32;
+        TF32,
+        /**
+         * bfloat16 tensor cores: the centered batch and W_enc rounded to bf16 (8-bit mantissa) for
+         * the product, fp32 accumulation and output, as torch's autocast to bfloat16; everything
+         * else, the weights and Adam's state included, stays fp32.
+         */
+        BF16;
 
         public static Precision parse(String s) {
             return switch (s.toLowerCase(java.util.Locale.ROOT)) {
                 case "fp32", "float32", "f32" -> FP32;
                 case "tf32" -> TF32;
-                default -> throw new IllegalArgumentException("precision must be fp32 or tf32, not " + s);
+                case "bf16", "bfloat16" -> BF16;
+                default -> throw new IllegalArgumentException("precision must be fp32, tf32 or bf16, not " + s);
             };
         }
     }
@@ -102,7 +109,7 @@ public final class CudaTopKSae implements AutoCloseable {
     private final int topkThreads;
     private final CudaDevice.Module mod;
     private final CudaDevice.Kernel kPrep, kTopk, kDecodeRes, kDead, kFinalize, kAuxDecode, kPairs, kScan, kBpreGrad,
-            kLatentUpdate, kDecode, kColsum, kAdam;
+            kLatentUpdate, kDecode, kColsum, kAdam, kToBf16;
     private final CudaDevice.Stream stream;
     private final CudaDevice.Stream copyStream;
     private final CudaDevice.Event copied;
@@ -115,10 +122,13 @@ public final class CudaTopKSae implements AutoCloseable {
     // per input column and scalars
     // sums: doubles [0, 64) (stats[8]), ints [64, 96) (istats[8])
     private final DeviceBuffer colsums, gBPre, sums, auxScale;
+    // W_enc rounded to bf16 for the encoder product (BF16 precision only)
+    private DeviceBuffer wEnc16;
     private final long stats, istats;
     private final MemorySegment hostStats;
     private final MemorySegment hostFired;
-    private final java.util.Map<Long, Long> registered = new java.util.HashMap<>();
+    // page-locked host buffers we own: two for the trainer's batches, one to stage other host memory through
+    private final MemorySegment[] pinned = new MemorySegment[3];
     private Batch batch;
     private Batch pending;
     private static final String[] PHASES = {"copy of the batch to the GPU", "center, column sums", "encoder product",
@@ -127,7 +137,7 @@ public final class CudaTopKSae implements AutoCloseable {
     private CudaDevice.Event[] marks;
     private double[] phaseMs;
     private int profiledSteps;
-    private Boolean hostRegistered;
+    private String lastUpload = "none yet";
 
     public CudaTopKSae(Config cfg) {
         this.dev = CudaDevice.get();
@@ -170,6 +180,7 @@ public final class CudaTopKSae implements AutoCloseable {
         kDecode = mod.kernel("sae_decode");
         kColsum = mod.kernel("colsum_f64");
         kAdam = mod.kernel("adam_vec");
+        kToBf16 = mod.kernel("f32_to_bf16");
         stream = dev.stream();
         copyStream = dev.stream();
         copied = dev.event(false);
@@ -200,6 +211,7 @@ public final class CudaTopKSae implements AutoCloseable {
             gBPre = zeros(4L * d, "the b_pre gradient");
             sums = zeros(8L * 8 + 4L * 8, "step sums");
             auxScale = zeros(4, "AuxK scale");
+            if (cfg.precision() == Precision.BF16) wEnc16 = zeros(2 * nd, "the encoder weights in bf16");
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -249,8 +261,8 @@ public final class CudaTopKSae implements AutoCloseable {
             sb.append(String.format(java.util.Locale.ROOT, "  %-42s %8.3f ms %5.1f%%%n", PHASES[i], phaseMs[i] / profiledSteps,
                     100 * phaseMs[i] / total));
         }
-        sb.append(String.format(java.util.Locale.ROOT, "  %-42s %8.3f ms (GPU time of %d profiled steps; host batch page-locked: %s)%n",
-                "total", total / profiledSteps, profiledSteps, hostRegistered));
+        sb.append(String.format(java.util.Locale.ROOT, "  %-42s %8.3f ms (GPU time of %d profiled steps; last batch copied from %s)%n",
+                "total", total / profiledSteps, profiledSteps, lastUpload));
         return sb.toString();
     }
 
@@ -262,6 +274,7 @@ public final class CudaTopKSae implements AutoCloseable {
     private final class Batch implements AutoCloseable {
         final int rows;
         final List<DeviceBuffer> bufs = new ArrayList<>();
+        final DeviceBuffer xc16;
         final DeviceBuffer x, xc, h, vals, idx, gz, gx, resid, avals, aidx, gzaux, gaux, erow, ez, egz, z, out;
 
         Batch(int rows) {
@@ -270,6 +283,7 @@ public final class CudaTopKSae implements AutoCloseable {
             try {
                 x = b(4 * rd, "the input batch");
                 xc = b(4 * rd, "the centered batch");
+                xc16 = cfg.precision() == Precision.BF16 ? b(2 * rd, "the centered batch in bf16") : null;
                 h = b(4L * rows * n, "the pre-activations (batch x latents)");
                 vals = b(4L * rows * k, "top-k values");
                 idx = b(4L * rows * k, "top-k indices");
@@ -466,33 +480,57 @@ public final class CudaTopKSae implements AutoCloseable {
         stream.synchronize();
     }
 
+    /**
+     * A host buffer of rows x d floats in page-locked memory this trainer owns (slot 0 or 1, for
+     * a reader that fills one while a step runs on the other), valid until the next call for a
+     * larger batch or {@link #close()}: batches in it go to the GPU by an asynchronous copy on
+     * the second stream. Other host memory is staged through a page-locked buffer of our own.
+     * (Host memory the trainer does not own is never page-locked in place: the owner may free
+     * it while the driver still has it registered.)
+     */
+    public FloatMatrix hostBatch(int slot, int rows) {
+        if (slot < 0 || slot > 1) throw new IllegalArgumentException("slot 0 or 1");
+        return FloatMatrix.wrap(pinnedBuffer(slot, 4L * rows * d), rows, d, d);
+    }
+
+    private MemorySegment pinnedBuffer(int slot, long bytes) {
+        if (pinned[slot] == null || pinned[slot].byteSize() < bytes) {
+            stream.synchronize();
+            copyStream.synchronize();
+            if (pinned[slot] != null) dev.freePinned(pinned[slot]);
+            pinned[slot] = null;
+            pinned[slot] = dev.allocPinned(bytes);
+        }
+        return pinned[slot];
+    }
+
+    private boolean inPinned(MemorySegment seg, int slot) {
+        MemorySegment p = pinned[slot];
+        return p != null && seg.address() >= p.address() && seg.address() + seg.byteSize() <= p.address() + p.byteSize();
+    }
+
     private void uploadBatch(FloatMatrix x, DeviceBuffer dst) {
         check(x, x.rows(), d, "x");
         long bytes = 4 * x.size();
-        if (!x.isContiguous()) {
-            try (MemoryScope s = MemoryScope.open()) {
-                dev.upload(dst.ptr(), s.copyOf(x).segment(), bytes);
-            }
-            return;
-        }
-        MemorySegment seg = x.segment();
-        Long reg = registered.get(seg.address());
-        if (reg == null && registered.size() < 8 && bytes >= (1 << 20)) {
-            boolean ok = dev.register(seg);
-            reg = ok ? seg.byteSize() : -1L;
-            registered.put(seg.address(), reg);
-        }
-        hostRegistered = reg != null && reg >= bytes;
         if (phaseMs != null) copyStream.record(marks[0]);
-        if (reg != null && reg >= bytes) {
-            copyStream.uploadAsync(dst.ptr(), seg, bytes);
-            copyStream.record(copied);
-            stream.waitFor(copied);
-            copied.synchronize(); // the caller may refill x once this returns
+        MemorySegment src;
+        if (x.isContiguous() && (inPinned(x.segment(), 0) || inPinned(x.segment(), 1))) {
+            src = x.segment().asSlice(0, bytes);
+            lastUpload = "the trainer's page-locked buffer";
         } else {
-            stream.synchronize();
-            dev.upload(dst.ptr(), seg, bytes);
+            copyStream.synchronize(); // the staging buffer's last copy is done
+            src = pinnedBuffer(2, bytes).asSlice(0, bytes);
+            if (x.isContiguous()) {
+                MemorySegment.copy(x.segment(), 0, src, 0, bytes);
+            } else {
+                FloatMatrix.wrap(src, x.rows(), d, d).copyFrom(x);
+            }
+            lastUpload = "other host memory, staged";
         }
+        copyStream.uploadAsync(dst.ptr(), src, bytes);
+        copyStream.record(copied);
+        stream.waitFor(copied);
+        copied.synchronize(); // the caller may refill x once this returns
         if (phaseMs != null) {
             copyStream.record(marks[1]);
             marks[1].synchronize();
@@ -514,7 +552,7 @@ public final class CudaTopKSae implements AutoCloseable {
         dev.launch(kPrep, grid(rd, 256), 1, 256, 1, 0, stream, x, bPre, b.xc, rd);
         dev.launch(kColsum, (d + 31) / 32, colGrid, 32, 8, 0, stream, x, rows, d, colsums.ptr(), 0L);
         mark(2);
-        blas.gemm(false, true, rows, n, d, 1f, b.xc.ptr(), d, wEnc.ptr(), d, 0f, b.h.ptr(), n);
+        encoderProduct(b, rows);
         mark(3);
         // 2. top-k of h + b_enc
         dev.launch(kTopk, rows, 1, topkThreads, 1, 0, stream, b.h, (long) n, bEnc, 0L, 0L, n, k, k, b.vals, b.idx, 0L);
@@ -572,6 +610,22 @@ public final class CudaTopKSae implements AutoCloseable {
         return new StepSums(rows, sse, total, auxUsed ? auxSse : 0, auxVar, active, dead, auxUsed);
     }
 
+    /**
+     * h = xc W_enc^T [rows x n] by cuBLAS in the configured precision; in bf16 the centered batch
+     * and W_enc are first rounded to bf16 copies (W_enc every time: it moved in the last update).
+     */
+    private void encoderProduct(Batch b, int rows) {
+        if (cfg.precision() == Precision.BF16) {
+            long rd = (long) rows * d;
+            long nd = (long) n * d;
+            dev.launch(kToBf16, grid(rd, 256), 1, 256, 1, 0, stream, b.xc, b.xc16, rd);
+            dev.launch(kToBf16, grid(nd, 256), 1, 256, 1, 0, stream, wEnc, wEnc16, nd);
+            blas.gemmBf16(false, true, rows, n, d, 1f, b.xc16.ptr(), d, wEnc16.ptr(), d, 0f, b.h.ptr(), n);
+        } else {
+            blas.gemm(false, true, rows, n, d, 1f, b.xc.ptr(), d, wEnc.ptr(), d, 0f, b.h.ptr(), n);
+        }
+    }
+
     private static int grid(long total, int threads) {
         return (int) Math.max(1, Math.min(65535L * 16, (total + threads - 1) / threads));
     }
@@ -591,7 +645,7 @@ public final class CudaTopKSae implements AutoCloseable {
         stream.synchronize();
         put(b.x, x, dev);
         dev.launch(kPrep, grid(rd, 256), 1, 256, 1, 0, stream, b.x, bPre, b.xc, rd);
-        blas.gemm(false, true, rows, n, d, 1f, b.xc.ptr(), d, wEnc.ptr(), d, 0f, b.h.ptr(), n);
+        encoderProduct(b, rows);
         dev.launch(kTopk, rows, 1, topkThreads, 1, 0, stream, b.h, (long) n, bEnc, 0L, 0L, n, k, k, b.vals, b.idx, 0L);
         dev.launch(kDecode, rows, 1, dt, 1, 0, stream, wDec, bPre, b.vals, b.idx, b.z, b.out);
         stream.synchronize();
@@ -617,10 +671,10 @@ public final class CudaTopKSae implements AutoCloseable {
         Batch b = batch(rows);
         double[] ms = new double[reps];
         try (CudaDevice.Event e0 = dev.event(true); CudaDevice.Event e1 = dev.event(true)) {
-            for (int i = 0; i < 2; i++) blas.gemm(false, true, rows, n, d, 1f, b.xc.ptr(), d, wEnc.ptr(), d, 0f, b.h.ptr(), n);
+            for (int i = 0; i < 2; i++) encoderProduct(b, rows);
             for (int i = 0; i < reps; i++) {
                 stream.record(e0);
-                blas.gemm(false, true, rows, n, d, 1f, b.xc.ptr(), d, wEnc.ptr(), d, 0f, b.h.ptr(), n);
+                encoderProduct(b, rows);
                 stream.record(e1);
                 e1.synchronize();
                 ms[i] = e1.millisSince(e0);
@@ -648,14 +702,9 @@ public final class CudaTopKSae implements AutoCloseable {
         }
         if (batch != null) batch.close();
         for (DeviceBuffer b : owned) b.close();
-        for (Map.Entry<Long, Long> e : registered.entrySet()) {
-            if (e.getValue() > 0) {
-                try {
-                    dev.unregister(MemorySegment.ofAddress(e.getKey()).reinterpret(e.getValue()));
-                } catch (RuntimeException ignored) {
-                    // already gone
-                }
-            }
+        for (int i = 0; i < pinned.length; i++) {
+            if (pinned[i] != null) dev.freePinned(pinned[i]);
+            pinned[i] = null;
         }
         if (hostStats != null) dev.freePinned(hostStats);
         if (hostFired != null) dev.freePinned(hostFired);

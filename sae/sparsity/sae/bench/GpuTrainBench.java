@@ -21,6 +21,7 @@ import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.MemoryScope;
 import sparsity.kernels.cuda.Cuda;
 import sparsity.kernels.cuda.CudaBackend;
+import sparsity.kernels.cuda.CudaTopKSae.Precision;
 import sparsity.kernels.cuda.CudaDevice;
 import sparsity.kernels.cuda.DeviceBuffer;
 import sparsity.sae.model.CudaTopKAutoencoder;
@@ -78,17 +79,17 @@ public final class GpuTrainBench {
         }
         CudaDevice dev = CudaDevice.get();
         out.println("GPU: " + a.summary());
-        out.printf(Locale.ROOT, "peaks assumed: fp32 %.1f TFLOP/s, TF32 %.1f TFLOP/s (dense) (%s)%n", peak(dev, false) / 1e12,
-                peak(dev, true) / 1e12, peakSource(dev));
+        out.printf(Locale.ROOT, "peaks assumed: fp32 %.1f TFLOP/s, TF32 %.1f TFLOP/s, bf16 %.1f TFLOP/s (dense) (%s)%n",
+                peak(dev, Precision.FP32) / 1e12, peak(dev, Precision.TF32) / 1e12, peak(dev, Precision.BF16) / 1e12, peakSource(dev));
         boolean withPeer = peer != null && Files.isRegularFile(peer);
         if (!withPeer) out.println("PyTorch peer not found" + (peer == null ? "" : " at " + peer) + ": our figures only");
         List<String> rows = new ArrayList<>();
         for (Shape s : shapes) {
             for (String prec : precisions) {
-                boolean tf32 = prec.equalsIgnoreCase("tf32");
-                Ours o = ours(out, s, tf32, steps);
+                Precision precision = Precision.parse(prec);
+                Ours o = ours(out, s, precision, steps);
                 Peer p = withPeer ? peer(out, python, peer, s, prec, steps) : null;
-                double peakF = peak(dev, tf32);
+                double peakF = peak(dev, precision);
                 String row = String.format(Locale.ROOT,
                         "| %d | %d | %d | %d | %s | %,.0f | %.2f | %,.0f | %s | %s | %.1f (%.0f%% of peak) | %s |",
                         s.d(), s.n(), s.k(), s.batch(), prec, o.tokensPerSecond, o.stepMs, o.hostTokensPerSecond,
@@ -109,11 +110,11 @@ public final class GpuTrainBench {
     record Ours(double tokensPerSecond, double stepMs, double hostTokensPerSecond, double gemmTflops) {
     }
 
-    private static Ours ours(PrintWriter out, Shape s, boolean tf32, int steps) throws java.io.IOException {
+    private static Ours ours(PrintWriter out, Shape s, Precision precision, int steps) throws java.io.IOException {
         int d = s.d(), n = s.n(), b = s.batch();
         TopKAutoencoder.Config cfg = new TopKAutoencoder.Config(s.k(), Math.max(1, d / 2), 1.0 / 32, 10_000, 1e-3);
         List<DeviceBuffer> resident = new ArrayList<>();
-        try (CudaBackend be = new CudaBackend(1, tf32);
+        try (CudaBackend be = new CudaBackend(1, precision);
              CudaTopKAutoencoder sae = new CudaTopKAutoencoder(be, d, n, cfg, 0);
              MemoryScope scope = MemoryScope.open()) {
             SplittableRandom r = new SplittableRandom(1);
@@ -167,7 +168,7 @@ public final class GpuTrainBench {
             double tflops = 2.0 * b * d * n / (gemmMs * 1e-3) / 1e12;
             out.printf(Locale.ROOT, "ours  %s %s: step %.3f ms, %,.0f tokens/s (the Trainer's loop over host rows: %,.0f); encoder product %.3f ms "
                             + "(%.1f TFLOP/s, %.0f%% of the step); last step FVU %.4f, L0 %.1f, dead %d, aux %.4g%n",
-                    s, tf32 ? "tf32" : "fp32", 1e3 * sec / steps, tps, hostTps, gemmMs, tflops, 100 * gemmMs / (1e3 * sec / steps),
+                    s, precision.name().toLowerCase(Locale.ROOT), 1e3 * sec / steps, tps, hostTps, gemmMs, tflops, 100 * gemmMs / (1e3 * sec / steps),
                     last.fvu(), last.l0(), last.dead(), last.auxLoss());
             out.print("  GPU time per phase, data on the GPU:\n" + resProfile);
             out.print("  GPU time per phase, the Trainer's loop over host rows:\n" + hostProfile);
@@ -248,13 +249,17 @@ public final class GpuTrainBench {
     }
 
     /** Dense peak FLOP/s of the device: NVIDIA's figures for the H100 and H200, else from the clock. */
-    static double peak(CudaDevice dev, boolean tf32) {
+    static double peak(CudaDevice dev, Precision p) {
         String name = dev.name();
-        if (name.contains("H100") && name.contains("PCIe")) return tf32 ? 378e12 : 51.2e12;
-        if (name.contains("H100") || name.contains("H200")) return tf32 ? 494.7e12 : 66.9e12;
+        if (name.contains("H100") && name.contains("PCIe")) return switch (p) { case FP32 -> 51.2e12; case TF32 -> 378e12; case BF16 -> 756e12; };
+        if (name.contains("H100") || name.contains("H200")) return switch (p) { case FP32 -> 66.9e12; case TF32 -> 494.7e12; case BF16 -> 989.4e12; };
         double clock = dev.clockKHz() > 0 ? dev.clockKHz() * 1e3 : 1.5e9;
         int cc = dev.computeCapability();
-        double perSm = tf32 ? (cc >= 90 ? 2048 : cc >= 80 ? 1024 : 0) : (cc == 80 ? 128 : 256);
+        double perSm = switch (p) {
+            case FP32 -> cc == 80 ? 128 : 256;
+            case TF32 -> cc >= 90 ? 2048 : cc >= 80 ? 1024 : 0;
+            case BF16 -> cc >= 90 ? 4096 : cc >= 80 ? 2048 : 0;
+        };
         return dev.multiprocessors() * clock * perSm;
     }
 
@@ -264,14 +269,15 @@ public final class GpuTrainBench {
         return "SMs x clock x per-SM rate";
     }
 
-    /** Standalone entry: {@code GpuTrainBench [steps] [peer.py]}. */
+    /** Standalone entry: {@code GpuTrainBench [steps] [peer.py] ["D,N,K,B;..."] [fp32,tf32,bf16]}. */
     public static void main(String[] args) throws Exception {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 50;
         Path peer = args.length > 1 ? Path.of(args[1]) : Path.of("../shared/peer/gpu/torch_topk_sae.py");
         List<Shape> shapes = args.length > 2 ? java.util.Arrays.stream(args[2].split(";")).map(Shape::parse).toList()
                 : List.of(new Shape(768, 24576, 32, 4096), new Shape(768, 98304, 32, 4096));
         PrintWriter out = new PrintWriter(System.out, true);
-        run(out, shapes, List.of("fp32", "tf32"), steps, peer, "python3");
+        List<String> precisions = args.length > 3 ? List.of(args[3].split(",")) : List.of("fp32", "tf32", "bf16");
+        run(out, shapes, precisions, steps, peer, "python3");
         out.flush();
     }
 }

@@ -33,7 +33,7 @@ public final class CudaTopKAutoencoder extends SparseAutoencoder implements Devi
         CudaTopKSae g;
         try {
             g = new CudaTopKSae(new CudaTopKSae.Config(d, n, cfg.k(), cfg.kAux(), cfg.auxAlpha(), cfg.deadWindow(),
-                    cfg.fireThreshold(), backend.tf32() ? CudaTopKSae.Precision.TF32 : CudaTopKSae.Precision.FP32));
+                    cfg.fireThreshold(), backend.precision()));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -68,6 +68,11 @@ public final class CudaTopKAutoencoder extends SparseAutoencoder implements Devi
     }
 
     /** The device trainer (benchmarks drive it directly with batches kept on the device). */
+    @Override
+    public FloatMatrix batchBuffer(sparsity.kernels.MemoryScope scope, int slot, int rows) {
+        return gpu.hostBatch(slot, rows);
+    }
+
     public CudaTopKSae deviceTrainer() {
         ensureDevice();
         return gpu;

@@ -152,6 +152,16 @@ public abstract class SparseAutoencoder implements AutoCloseable {
         }
     }
 
+    /**
+     * A host buffer for training batches of {@code rows} rows (slot 0 or 1: a reader may fill one
+     * while a step runs on the other). Here from {@code scope}; an autoencoder trained on a GPU
+     * returns page-locked memory of its own (valid until the next call for more rows, or close),
+     * from which batches reach the device by an asynchronous copy.
+     */
+    public FloatMatrix batchBuffer(sparsity.kernels.MemoryScope scope, int slot, int rows) {
+        return scope.floats(rows, d);
+    }
+
     /** One optimizer step on batch x [B x d] with learning rate lr. */
     public final StepStats trainStep(FloatMatrix x, float lr) {
         if (timer != null) timer.start();

@@ -106,8 +106,8 @@ public final class Trainer {
         Future<?> pending = null;
         try (MemoryScope scope = MemoryScope.open()) {
             // two buffers: the next batch is read (on the loader thread) while this one trains
-            FloatMatrix x = scope.floats(s.batchSize(), data.dim());
-            FloatMatrix next = scope.floats(s.batchSize(), data.dim());
+            FloatMatrix x = sae.batchBuffer(scope, 0, s.batchSize());
+            FloatMatrix next = sae.batchBuffer(scope, 1, s.batchSize());
             long pendingStep = -1;
             try {
                 while (sae.steps() < total) {

@@ -58,7 +58,7 @@ public final class TrainDialogViewModel {
 
     /**
      * As above, offering the compute backends in {@code backends} (the CPU's "vector", and the
-     * GPU's "cuda" and "cuda-tf32" where a CUDA GPU was found); "vector" is chosen at first.
+     * GPU's "cuda", "cuda-tf32" and "cuda-bf16" where a CUDA GPU was found); "vector" is chosen at first.
      */
     public TrainDialogViewModel(Path store, List<String> tensors, long storeRows, Path outParent, List<String> backends) {
         this(store, tensors, storeRows, outParent, backends, "");
@@ -116,6 +116,7 @@ public final class TrainDialogViewModel {
             case "reference" -> "CPU, scalar reference (slow)";
             case "cuda" -> "GPU, fp32 (cuda)";
             case "cuda-tf32" -> "GPU, TF32 encoder product (cuda-tf32)";
+            case "cuda-bf16" -> "GPU, bf16 encoder product (cuda-bf16)";
             default -> name;
         };
     }

@@ -30,6 +30,7 @@ class SaeCommandTest {
         if (a.available()) {
             assertTrue(r.out().contains("cuda       GPU " + a.summary() + ": encoder product in fp32"), r.out());
             assertTrue(r.out().contains("cuda-tf32  GPU "), r.out());
+            assertTrue(r.out().contains("cuda-bf16  GPU "), r.out());
         } else {
             assertTrue(!java.util.regex.Pattern.compile("(?m)^cuda").matcher(r.out()).find(), "no GPU backend listed: " + r.out());
             assertTrue(r.out().contains("no GPU backend: " + a.reason()), r.out());

@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static sparsity.app.ui.CaptureUiTest.fx;
 
 /**
- * The window on a machine with a CUDA GPU: the train dialog offers the GPU (by name, fp32 and
- * TF32), a run chosen on it trains there (run.json names the backend) and reaches the held-out
+ * The window on a machine with a CUDA GPU: the train dialog offers the GPU (by name, fp32, TF32
+ * and bf16), a run chosen on it trains there (run.json names the backend) and reaches the held-out
  * FVU of the same run on the CPU (within 0.02 + 10%). With {@code -Dworkbench.uitest.shots=DIR}
  * it also writes PNGs of the dialog and the finished run's view. Skipped, with the reason,
  * without a GPU.
@@ -61,7 +61,7 @@ class GpuTrainUiTest extends MainWindowUiTest {
             @SuppressWarnings("unchecked")
             ComboBox<String> choice = robot.lookup("#trainBackend").queryAs(ComboBox.class);
             List<String> offered = fx(() -> List.copyOf(choice.getItems()));
-            assertEquals(List.of("vector", "cuda", "cuda-tf32"), offered, "the GPU is offered in both precisions");
+            assertEquals(List.of("vector", "cuda", "cuda-tf32", "cuda-bf16"), offered, "the GPU is offered in its three precisions");
             String shown = fx(() -> choice.getConverter().toString("cuda"));
             String gpu = a.summary().substring(0, a.summary().indexOf(" ("));
             assertEquals("GPU " + gpu + ", fp32 (cuda)", shown);

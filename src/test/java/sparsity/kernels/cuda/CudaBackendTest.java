@@ -95,6 +95,79 @@ class CudaBackendTest {
         }
     }
 
+    /** Java's float to bfloat16 bits, nearest with ties to even, NaN kept NaN (what f32_to_bf16 must do). */
+    static short bf16(float f) {
+        int u = Float.floatToRawIntBits(f);
+        if ((u & 0x7fffffff) > 0x7f800000) return (short) ((u >>> 16) | 0x40);
+        return (short) ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16);
+    }
+
+    static float fromBf16(short h) {
+        return Float.intBitsToFloat((h & 0xffff) << 16);
+    }
+
+    /**
+     * The bf16 path of the trainer's encoder product: the rounding kernel bit for bit (ties,
+     * NaN, infinities, subnormals, the largest finite values), then cuBLAS's bf16 product against
+     * the reference product of the rounded inputs (fp32 accumulation: only the order of sums differs).
+     */
+    @Test
+    void bf16RoundingAndProductAgainstTheReference() {
+        CudaDevice dev = CudaDevice.get();
+        CudaDevice.Module m = dev.module(java.util.List.of("topk.cu", "ops.cu"), java.util.Map.of("TK_THREADS", "512", "TK_CAP", "" + CudaTopKSae.TOPK_CAP));
+        Random rnd = new Random(3);
+        float[] special = {0f, -0f, 1f, -1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE,
+                Float.MAX_VALUE, -Float.MAX_VALUE, 1.00390625f /* a tie: rounds to even (1.0) */, 1.01171875f /* a tie: up */,
+                Float.intBitsToFloat(0x3f808000), Float.intBitsToFloat(0x3f818000), Float.intBitsToFloat(0x7f7fffff),
+                Float.intBitsToFloat(0x7fc00001), Float.intBitsToFloat(0x00008000)};
+        int count = 4099;
+        float[] in = new float[count];
+        for (int i = 0; i < count; i++) in[i] = i < special.length ? special[i] : (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(9) - 4));
+        try (MemoryScope s = MemoryScope.open(); CudaDevice.Stream st = dev.stream();
+             DeviceBuffer din = dev.alloc(4L * count, "in"); DeviceBuffer dout = dev.alloc(2L * count, "out")) {
+            FloatMatrix h = s.floats(1, count);
+            h.copyFrom(in);
+            dev.upload(din.ptr(), h.segment(), 4L * count);
+            dev.launch(m.kernel("f32_to_bf16"), 7, 1, 128, 1, 0, st, din, dout, (long) count);
+            st.synchronize();
+            java.lang.foreign.MemorySegment back = java.lang.foreign.Arena.ofAuto().allocate(2L * count);
+            dev.download(back, dout.ptr(), 2L * count);
+            for (int i = 0; i < count; i++) {
+                short got = back.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, i);
+                if (Float.isNaN(in[i])) assertTrue(Float.isNaN(fromBf16(got)), "NaN stays NaN at " + i);
+                else assertEquals(bf16(in[i]), got, "bf16 of " + in[i] + " (element " + i + ")");
+            }
+        }
+        int[][] shapes = {{7, 5, 3}, {64, 96, 48}, {300, 257, 768}, {4096, 512, 384}};
+        try (MemoryScope s = MemoryScope.open(); CudaDevice.Stream st = dev.stream(); CudaDevice.Blas blas = dev.blas(st, false)) {
+            for (int[] sh : shapes) {
+                int rows = sh[0], n = sh[1], d = sh[2];
+                FloatMatrix x = random(s, rows, d, rnd), w = random(s, n, d, rnd);
+                FloatMatrix xr = s.floats(rows, d), wr = s.floats(n, d);
+                float[] xa = x.toArray(), wa = w.toArray();
+                for (int i = 0; i < xa.length; i++) xa[i] = fromBf16(bf16(xa[i]));
+                for (int i = 0; i < wa.length; i++) wa[i] = fromBf16(bf16(wa[i]));
+                xr.copyFrom(xa);
+                wr.copyFrom(wa);
+                FloatMatrix expected = s.floats(rows, n);
+                REF.gemm(false, true, 1f, xr, wr, 0f, expected);
+                try (DeviceBuffer dx = dev.alloc(4L * rows * d, "x"); DeviceBuffer dw = dev.alloc(4L * n * d, "w");
+                     DeviceBuffer dx16 = dev.alloc(2L * rows * d, "x16"); DeviceBuffer dw16 = dev.alloc(2L * n * d, "w16");
+                     DeviceBuffer dh = dev.alloc(4L * rows * n, "h")) {
+                    dev.upload(dx.ptr(), x.segment(), 4L * rows * d);
+                    dev.upload(dw.ptr(), w.segment(), 4L * n * d);
+                    dev.launch(m.kernel("f32_to_bf16"), 64, 1, 256, 1, 0, st, dx, dx16, (long) rows * d);
+                    dev.launch(m.kernel("f32_to_bf16"), 64, 1, 256, 1, 0, st, dw, dw16, (long) n * d);
+                    blas.gemmBf16(false, true, rows, n, d, 1f, dx16.ptr(), d, dw16.ptr(), d, 0f, dh.ptr(), n);
+                    st.synchronize();
+                    FloatMatrix got = s.floats(rows, n);
+                    dev.download(got.segment(), dh.ptr(), 4L * rows * n);
+                    assertClose(expected, got, 1e-5, 1e-5 * Math.sqrt(d) * 4, "bf16 product " + rows + "x" + n + "x" + d);
+                }
+            }
+        }
+    }
+
     /** Rows with ties, NaN, +-0 and infinities; k over the fast path's limit; a constant row (the exact fallback). */
     @Test
     void topkRowsIsExactIncludingTiesAndNaN() {

@@ -18,6 +18,7 @@ class CudaProbeTest {
         System.out.println("CUDA: " + (a.available() ? a.summary() : "not available: " + a.reason()));
         assertEquals(a.available(), Backends.names().contains("cuda"));
         assertEquals(a.available(), Backends.names().contains("cuda-tf32"));
+        assertEquals(a.available(), Backends.names().contains("cuda-bf16"));
         if (a.available()) {
             assertTrue(a.reason().isEmpty());
             assertFalse(a.summary().isEmpty());

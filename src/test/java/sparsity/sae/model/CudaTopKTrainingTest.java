@@ -31,12 +31,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 class CudaTopKTrainingTest {
 
     static CudaBackend gpu;
+    static CudaBackend gpuBf16;
     static Backend cpu;
 
     @BeforeAll
     static void backends() {
         if (Cuda.available()) {
             gpu = new CudaBackend(2);
+            gpuBf16 = new CudaBackend(2, sparsity.kernels.cuda.CudaTopKSae.Precision.BF16);
             cpu = new VectorBackend();
         }
     }
@@ -50,6 +52,7 @@ class CudaTopKTrainingTest {
     @AfterAll
     static void close() {
         if (gpu != null) gpu.close();
+        if (gpuBf16 != null) gpuBf16.close();
         if (cpu != null) cpu.close();
     }
 
@@ -112,14 +115,15 @@ class CudaTopKTrainingTest {
         SyntheticActivations data = new SyntheticActivations(SyntheticActivations.Spec.defaults(d, 1));
         // a short dead window so that latents die and AuxK runs
         TopKAutoencoder.Config cfg = new TopKAutoencoder.Config(k, d / 2, 1.0 / 32, 4 * batch, 1e-3);
-        double[] fvu = new double[2];
-        double[] deadFrac = new double[2];
-        int[] auxSteps = new int[2];
-        for (int which = 0; which < 2; which++) {
-            Backend be = which == 0 ? cpu : gpu;
+        double[] fvu = new double[3];
+        double[] deadFrac = new double[3];
+        int[] auxSteps = new int[3];
+        String[] names = {"cpu", "gpu", "gpu bf16"};
+        for (int which = 0; which < 3; which++) {
+            Backend be = which == 0 ? cpu : which == 1 ? gpu : gpuBf16;
             try (SparseAutoencoder sae = Architectures.create(be, d, n, new TopKAutoencoder(cpu, d, n, cfg, 5).spec(), 5);
                  MemoryScope s = MemoryScope.open()) {
-                assertEquals(which == 1, sae instanceof CudaTopKAutoencoder);
+                assertEquals(which > 0, sae instanceof CudaTopKAutoencoder);
                 sae.initFromData(data.rows(0, 4096), 4096, 5);
                 FloatMatrix x = s.floats(batch, d);
                 StepStats st = null;
@@ -132,11 +136,14 @@ class CudaTopKTrainingTest {
                 fvu[which] = ev.fvu();
                 deadFrac[which] = (double) st.dead() / n;
                 System.out.printf("%s: train fvu %.4f, held-out fvu %.4f, l0 %.2f, dead %d, AuxK on %d steps%n",
-                        which == 0 ? "cpu" : "gpu", st.fvu(), ev.fvu(), ev.l0(), st.dead(), auxSteps[which]);
+                        names[which], st.fvu(), ev.fvu(), ev.l0(), st.dead(), auxSteps[which]);
             }
         }
-        assertTrue(auxSteps[0] > 0 && auxSteps[1] > 0, "AuxK ran on both");
+        assertTrue(auxSteps[0] > 0 && auxSteps[1] > 0 && auxSteps[2] > 0, "AuxK ran on all three");
         assertEquals(fvu[0], fvu[1], 0.01 + 0.1 * fvu[0], "held-out FVU, CPU vs GPU");
         assertEquals(deadFrac[0], deadFrac[1], 0.03, "dead fraction, CPU vs GPU");
+        // bf16 rounds the product's inputs to 8 bits of mantissa: the same training to a looser tolerance
+        assertEquals(fvu[0], fvu[2], 0.02 + 0.1 * fvu[0], "held-out FVU, CPU vs GPU with a bf16 encoder product");
+        assertEquals(deadFrac[0], deadFrac[2], 0.05, "dead fraction, CPU vs GPU with a bf16 encoder product");
     }
 }
