@@ -129,6 +129,8 @@ public final class CudaTopKSae implements AutoCloseable {
     private final MemorySegment hostFired;
     // page-locked host buffers we own: two for the trainer's batches, one to stage other host memory through
     private final MemorySegment[] pinned = new MemorySegment[3];
+    private final Arena[] pinnedArena = new Arena[3];
+    private final boolean[] pinnedRegistered = new boolean[3];
     private Batch batch;
     private Batch pending;
     private static final String[] PHASES = {"copy of the batch to the GPU", "center, column sums", "encoder product",
@@ -497,11 +499,32 @@ public final class CudaTopKSae implements AutoCloseable {
         if (pinned[slot] == null || pinned[slot].byteSize() < bytes) {
             stream.synchronize();
             copyStream.synchronize();
-            if (pinned[slot] != null) dev.freePinned(pinned[slot]);
-            pinned[slot] = null;
-            pinned[slot] = dev.allocPinned(bytes);
+            freePinned(slot);
+            // ordinary memory of our own, page-locked in place (cuMemHostRegister): written by the
+            // CPU as fast as any memory (cuMemAllocHost's was slower to fill here), and registered
+            // for exactly as long as we hold it
+            Arena a = Arena.ofShared();
+            MemorySegment m = a.allocate(bytes, 4096);
+            pinnedArena[slot] = a;
+            pinnedRegistered[slot] = dev.register(m);
+            pinned[slot] = m;
         }
         return pinned[slot];
+    }
+
+    private void freePinned(int slot) {
+        if (pinned[slot] == null) return;
+        if (pinnedRegistered[slot]) {
+            try {
+                dev.unregister(pinned[slot]);
+            } catch (RuntimeException ignored) {
+                // freeing anyway
+            }
+        }
+        pinnedArena[slot].close();
+        pinned[slot] = null;
+        pinnedArena[slot] = null;
+        pinnedRegistered[slot] = false;
     }
 
     private boolean inPinned(MemorySegment seg, int slot) {
@@ -514,7 +537,9 @@ public final class CudaTopKSae implements AutoCloseable {
         long bytes = 4 * x.size();
         if (phaseMs != null) copyStream.record(marks[0]);
         MemorySegment src;
-        if (x.isContiguous() && (inPinned(x.segment(), 0) || inPinned(x.segment(), 1))) {
+        boolean ours = x.isContiguous() && ((inPinned(x.segment(), 0) && pinnedRegistered[0])
+                || (inPinned(x.segment(), 1) && pinnedRegistered[1]));
+        if (ours) {
             src = x.segment().asSlice(0, bytes);
             lastUpload = "the trainer's page-locked buffer";
         } else {
@@ -702,10 +727,7 @@ public final class CudaTopKSae implements AutoCloseable {
         }
         if (batch != null) batch.close();
         for (DeviceBuffer b : owned) b.close();
-        for (int i = 0; i < pinned.length; i++) {
-            if (pinned[i] != null) dev.freePinned(pinned[i]);
-            pinned[i] = null;
-        }
+        for (int i = 0; i < pinned.length; i++) freePinned(i);
         if (hostStats != null) dev.freePinned(hostStats);
         if (hostFired != null) dev.freePinned(hostFired);
         if (blas != null) blas.close();
