@@ -139,6 +139,9 @@ public final class TrainingView extends BorderPane {
         Label what = new Label();
         what.setId("trainingWhat");
         what.setText(describe(s, null));
+        javafx.scene.control.Tooltip whole = new javafx.scene.control.Tooltip();
+        whole.textProperty().bind(what.textProperty());
+        what.setTooltip(whole);
         vm.start().addListener((o, was, now) -> what.setText(describe(s, now)));
         ProgressBar bar = new ProgressBar();
         bar.setId("trainingProgress");
@@ -175,9 +178,11 @@ public final class TrainingView extends BorderPane {
             return String.format(Locale.ROOT, "%s, k %s, %s tokens, batch %s, lr %s, on %s", arch, k, s.getOrDefault("tokens", "?"),
                     s.getOrDefault("batch", "?"), s.getOrDefault("lr", "?"), s.getOrDefault("store", "?"));
         }
-        return String.format(Locale.ROOT, "%s, %,d \u2192 %,d latents, k %s, on %s (%,d training rows, %,d held out); %,d steps of %s rows, lr %s; %s backend, %d threads",
-                arch, st.d(), st.n(), k, st.tensor(), st.trainRows(), st.evalRows(), st.totalSteps(), s.getOrDefault("batch", "?"),
-                s.getOrDefault("lr", "?"), st.backend(), st.threads());
+        String where = st.backend().startsWith("cuda") ? "on the GPU (" + st.backend() + ")"
+                : String.format(Locale.ROOT, "on the CPU (%s, %d threads)", st.backend(), st.threads());
+        return String.format(Locale.ROOT, "%s, %,d \u2192 %,d latents, k %s, %s; rows of %s (%,d training, %,d held out); %,d steps of %s rows, lr %s",
+                arch, st.d(), st.n(), k, where, st.tensor(), st.trainRows(), st.evalRows(), st.totalSteps(), s.getOrDefault("batch", "?"),
+                s.getOrDefault("lr", "?"));
     }
 
     private void buttons() {

@@ -88,6 +88,8 @@ class GpuTrainUiTest extends MainWindowUiTest {
             assertEquals(50, s.steps());
             fvu[i] = s.fvu();
             System.out.printf("window run on %s: held-out FVU %.4f, L0 %.2f, %,.0f tokens/s%n", backend, s.fvu(), s.l0(), s.tokensPerSecond());
+            String header = fx(() -> ((Label) window.autoencoders().view(r.id()).orElseThrow().lookup("#trainingWhat")).getText());
+            assertTrue(header.contains(backend.equals("cuda") ? "on the GPU (cuda)" : "on the CPU (vector, "), header);
             if (shots != null && backend.equals("cuda")) {
                 CaptureUiTest.run(() -> window.autoencoders().open(r.id()));
                 Thread.sleep(1500);

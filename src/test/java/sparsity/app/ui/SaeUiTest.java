@@ -81,6 +81,8 @@ class SaeUiTest extends MainWindowUiTest {
             assertEquals(50, fx(vm::stepCount));
             assertTrue(fx(() -> ((Label) window.autoencoders().view(r.id()).orElseThrow().lookup("#trainingEval")).getText())
                     .startsWith("Held out (300 rows): FVU"));
+            String header = fx(() -> ((Label) window.autoencoders().view(r.id()).orElseThrow().lookup("#trainingWhat")).getText());
+            assertTrue(header.contains(", 16 \u2192 48 latents, k ") && header.contains("on the CPU (vector, "), header);
         }
         assertEquals(2, fx(() -> window.autoencoders().showRuns().table().getItems().size()));
         // the report carries the comparison and each open run's curves
