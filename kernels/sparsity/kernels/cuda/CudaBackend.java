@@ -34,6 +34,7 @@ public final class CudaBackend implements Backend {
     private final CudaDevice.Module ops;
     private final CudaDevice.Stream stream;
     private final CudaDevice.Blas blas;
+    private final CudaBatchSelect select;
 
     /** A backend on the GPU using up to {@code threads} CPU threads for what stays on the CPU; plain fp32 products. */
     public CudaBackend(int threads) {
@@ -55,9 +56,11 @@ public final class CudaBackend implements Backend {
         this.cpu = new VectorBackend(Math.max(1, threads));
         this.precision = precision;
         boolean tf32 = precision == CudaTopKSae.Precision.TF32;
-        this.ops = dev.module(List.of("topk.cu", "ops.cu"), Map.of("TK_THREADS", "512", "TK_CAP", "" + CudaTopKSae.TOPK_CAP));
+        this.ops = dev.module(List.of("topk.cu", "ops.cu", "batch_topk.cu"), Map.of("TK_THREADS", "512", "TK_CAP",
+                "" + CudaTopKSae.TOPK_CAP));
         this.stream = dev.stream();
         this.blas = dev.blas(stream, tf32);
+        this.select = new CudaBatchSelect(dev, ops);
     }
 
     @Override
@@ -187,8 +190,29 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public float batchTopk(FloatMatrix x, int total, IntMatrix rowStart, IntMatrix cols, FloatMatrix vals) {
-        return cpu.batchTopk(x, total, rowStart, cols, vals);
+    public synchronized float batchTopk(FloatMatrix x, int total, IntMatrix rowStart, IntMatrix cols, FloatMatrix vals) {
+        Checks.batchTopk(x, total, rowStart, cols, vals);
+        if (total == 0) {
+            rowStart.fill(0);
+            return Float.NaN;
+        }
+        dev.makeCurrent();
+        try (DeviceBuffer dx = up(x, "batch top-k input"); DeviceBuffer dv = dev.alloc(4L * total, "batch top-k values");
+             DeviceBuffer di = dev.alloc(4L * total, "batch top-k columns");
+             DeviceBuffer ds = dev.alloc(4L * (x.rows() + 1), "batch top-k row offsets")) {
+            select.select(stream, dx.ptr(), x.cols(), 0L, x.rows(), x.cols(), total, ds.ptr(), dv.ptr(), di.ptr(), 0L, 0L);
+            stream.synchronize();
+            down(ds, rowStart);
+            down(dv, vals);
+            down(di, cols);
+        }
+        // the threshold: the smallest kept value in the keys' order (NaN when that is NaN)
+        float min = vals.get(0, 0);
+        for (int i = 1; i < total; i++) {
+            float v = vals.get(0, i);
+            if (Integer.compareUnsigned(CudaBatchSelect.key(v), CudaBatchSelect.key(min)) < 0) min = v;
+        }
+        return Float.isNaN(min) ? Float.NaN : min;
     }
 
     @Override
@@ -418,6 +442,7 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized void close() {
         dev.makeCurrent();
+        select.close();
         blas.close();
         stream.close();
         cpu.close();

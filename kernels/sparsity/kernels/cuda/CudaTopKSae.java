@@ -15,11 +15,13 @@ import sparsity.kernels.IntMatrix;
 import sparsity.kernels.MemoryScope;
 
 /**
- * The whole training step of a TopK sparse autoencoder with AuxK on the GPU (ALGORITHMS.md "TopK
- * SAE"), with weights, Adam moments, dead-latent counts and the batch kept on the device:
+ * The whole training step of a TopK or BatchTopK sparse autoencoder with AuxK on the GPU
+ * (ALGORITHMS.md "TopK SAE", "BatchTopK"), with weights, Adam moments, dead-latent counts and the
+ * batch kept on the device:
  * <ol>
  * <li>xc = x - b_pre; the encoder product xc W_enc^T by cuBLAS (fp32, or TF32 when allowed);</li>
- * <li>top-k of each row of pre-activations (+ b_enc) by one kernel;</li>
+ * <li>top-k of each row of pre-activations (+ b_enc) by one kernel; for BatchTopK the B k largest
+ * of the whole batch ({@link CudaBatchSelect}), a varying number per row, kept as CSR lists;</li>
  * <li>one kernel per row: sparse decode, residual, its gradient and the latent gradient at the k kept latents;</li>
  * <li>dead-latent counts; AuxK: top-k_aux among the dead latents, their decode and gradients;</li>
  * <li>the (row, latent) pairs sorted by latent (counting sort), so that one block per latent computes
@@ -27,7 +29,8 @@ import sparsity.kernels.MemoryScope;
  * takes Adam steps on both rows and on b_enc and renormalizes the decoder row, in one pass over the weights;</li>
  * <li>b_pre's gradient (column sums and -W_enc^T g_benc by cuBLAS) and its Adam step.</li>
  * </ol>
- * The same arithmetic as the CPU {@code TopKAutoencoder}, up to the order of floating-point sums.
+ * The same arithmetic as the CPU {@code TopKAutoencoder} and {@code BatchTopKAutoencoder}, up to the
+ * order of floating-point sums.
  * Not thread-safe: one trainer per thread.
  */
 public final class CudaTopKSae implements AutoCloseable {
@@ -66,9 +69,15 @@ public final class CudaTopKSae implements AutoCloseable {
      * @param deadWindow    tokens without firing after which a latent is dead
      * @param fireThreshold a latent fires on a row when its value exceeds this
      * @param precision     of the encoder product
+     * @param batchTopK     keep the B k largest pre-activations of the batch (BatchTopK) instead of k per row
      */
     public record Config(int d, int n, int k, int kAux, double auxAlpha, long deadWindow, double fireThreshold,
-                         Precision precision) {
+                         Precision precision, boolean batchTopK) {
+        /** A TopK trainer. */
+        public Config(int d, int n, int k, int kAux, double auxAlpha, long deadWindow, double fireThreshold, Precision precision) {
+            this(d, n, k, kAux, auxAlpha, deadWindow, fireThreshold, precision, false);
+        }
+
         public Config {
             if (d < 1 || n < 1 || k < 1 || k > n) throw new IllegalArgumentException("bad shape d=" + d + " n=" + n + " k=" + k);
             if (k > TOPK_CAP || kAux > TOPK_CAP) {
@@ -88,9 +97,10 @@ public final class CudaTopKSae implements AutoCloseable {
      * @param active   kept slots with a positive value
      * @param dead     dead latents after the step
      * @param auxUsed  whether AuxK ran
+     * @param minPositive BatchTopK: the smallest positive kept value (+Inf when none; NaN for TopK)
      */
     public record StepSums(int rows, double sse, double total, double auxSse, double auxVar, long active, int dead,
-                           boolean auxUsed) {
+                           boolean auxUsed, double minPositive) {
         public double fvu() {
             return total > 0 ? sse / total : Double.NaN;
         }
@@ -114,6 +124,7 @@ public final class CudaTopKSae implements AutoCloseable {
     private final CudaDevice.Stream copyStream;
     private final CudaDevice.Event copied;
     private final CudaDevice.Blas blas;
+    private final CudaBatchSelect select;
     private final List<DeviceBuffer> owned = new ArrayList<>();
     // parameters and Adam state
     private final DeviceBuffer wEnc, wDec, bEnc, bPre, mWEnc, vWEnc, mWDec, vWDec, mBEnc, vBEnc, mBPre, vBPre;
@@ -168,7 +179,7 @@ public final class CudaTopKSae implements AutoCloseable {
                 "TK_THREADS", "" + topkThreads, "TK_CAP", "" + TOPK_CAP));
         if (tkCache > 0) defs.put("TK_CACHE", "" + tkCache);
         if (dt4 > 0) defs.put("DT4", "" + dt4);
-        mod = dev.module(List.of("topk.cu", "ops.cu", "topk_sae.cu"), defs);
+        mod = dev.module(List.of("topk.cu", "ops.cu", "topk_sae.cu", "batch_topk.cu"), defs);
         kPrep = mod.kernel("sae_prep");
         kTopk = mod.kernel("topk_rows");
         kDecodeRes = mod.kernel("sae_decode_residual");
@@ -187,6 +198,7 @@ public final class CudaTopKSae implements AutoCloseable {
         copyStream = dev.stream();
         copied = dev.event(false);
         blas = dev.blas(stream, cfg.precision() == Precision.TF32);
+        select = cfg.batchTopK() ? new CudaBatchSelect(dev, mod) : null;
         long nd = (long) n * d;
         try {
             wEnc = zeros(4 * nd, "the encoder weights");
@@ -277,7 +289,7 @@ public final class CudaTopKSae implements AutoCloseable {
         final int rows;
         final List<DeviceBuffer> bufs = new ArrayList<>();
         final DeviceBuffer xc16;
-        final DeviceBuffer x, xc, h, vals, idx, gz, gx, resid, avals, aidx, gzaux, gaux, erow, ez, egz, z, out;
+        final DeviceBuffer x, xc, h, vals, idx, gz, gx, resid, avals, aidx, gzaux, gaux, erow, ez, egz, z, out, rowStart, rowOf;
 
         Batch(int rows) {
             this.rows = rows;
@@ -302,6 +314,8 @@ public final class CudaTopKSae implements AutoCloseable {
                 egz = b(4 * pairs, "latent pairs");
                 z = b(4L * rows * k, "codes");
                 out = b(4 * rd, "reconstructions");
+                rowStart = b(4L * (rows + 1), "row offsets");
+                rowOf = cfg.batchTopK() ? b(4L * rows * k, "rows of the kept latents") : null;
             } catch (RuntimeException e) {
                 close();
                 throw e;
@@ -569,6 +583,7 @@ public final class CudaTopKSae implements AutoCloseable {
         int colGrid = Math.min(64, (rows + 7) / 8);
         // zero the per-step sums
         stream.fill32(stats, 0, 16 + 8);
+        stream.fill32(istats + 12, Float.floatToRawIntBits(Float.POSITIVE_INFINITY), 1);
         stream.fill32(colsums.ptr(), 0, 2L * 4 * d);
         stream.fill32(cnt.ptr(), 0, n);
         stream.fill32(gBEnc.ptr(), 0, n);
@@ -579,12 +594,12 @@ public final class CudaTopKSae implements AutoCloseable {
         mark(2);
         encoderProduct(b, rows);
         mark(3);
-        // 2. top-k of h + b_enc
-        dev.launch(kTopk, rows, 1, topkThreads, 1, 0, stream, b.h, (long) n, bEnc, 0L, 0L, n, k, k, b.vals, b.idx, 0L);
+        // 2. top-k of h + b_enc: per row, or the rows k largest of the batch
+        long rowStart = select(b, rows, istats + 12);
         mark(4);
         // 3. decode, residual, gradients at the kept latents
         float gscale = (float) (2 * mseScale / ((double) rows * d));
-        dev.launch(kDecodeRes, rows, 1, dt, 1, 0, stream, x, wDec, bPre, b.vals, b.idx, b.gx, auxWanted ? b.resid.ptr() : 0L,
+        dev.launch(kDecodeRes, rows, 1, dt, 1, 0, stream, x, wDec, bPre, b.vals, b.idx, rowStart, b.gx, auxWanted ? b.resid.ptr() : 0L,
                 b.gz, gscale, (float) cfg.fireThreshold(), fired, stats, istats);
         dev.launch(kColsum, (d + 31) / 32, colGrid, 32, 8, 0, stream, b.gx, rows, d, colsums.ptr() + 8L * 2 * d, 0L);
         if (auxWanted) {
@@ -609,10 +624,11 @@ public final class CudaTopKSae implements AutoCloseable {
         long nMain = (long) rows * k;
         long nAux = auxWanted ? (long) rows * kw : 0;
         int pg = grid(nMain + nAux, 256);
-        dev.launch(kPairs, pg, 1, 256, 1, 0, stream, 0, b.vals, b.idx, b.gz, nMain, b.avals, b.aidx, b.gzaux, nAux, kw, istats,
+        long rowOf = b.rowOf == null ? 0L : b.rowOf.ptr();
+        dev.launch(kPairs, pg, 1, 256, 1, 0, stream, 0, b.vals, b.idx, rowOf, b.gz, nMain, b.avals, b.aidx, b.gzaux, nAux, kw, istats,
                 cnt, gBEnc, cursor, b.erow, b.ez, b.egz);
         dev.launch(kScan, 1, 1, 1024, 1, 0, stream, cnt, n, start, cursor);
-        dev.launch(kPairs, pg, 1, 256, 1, 0, stream, 1, b.vals, b.idx, b.gz, nMain, b.avals, b.aidx, b.gzaux, nAux, kw, istats,
+        dev.launch(kPairs, pg, 1, 256, 1, 0, stream, 1, b.vals, b.idx, rowOf, b.gz, nMain, b.avals, b.aidx, b.gzaux, nAux, kw, istats,
                 cnt, gBEnc, cursor, b.erow, b.ez, b.egz);
         mark(8);
         // 6. b_pre: column sums of both output gradients, minus W_enc^T g_benc (before W_enc moves)
@@ -632,7 +648,23 @@ public final class CudaTopKSae implements AutoCloseable {
         long active = hostStats.get(JAVA_INT, 64);
         int dead = hostStats.get(JAVA_INT, 68);
         boolean auxUsed = hostStats.get(JAVA_INT, 72) != 0;
-        return new StepSums(rows, sse, total, auxUsed ? auxSse : 0, auxVar, active, dead, auxUsed);
+        double minPositive = cfg.batchTopK() ? Float.intBitsToFloat(hostStats.get(JAVA_INT, 76)) : Double.NaN;
+        return new StepSums(rows, sse, total, auxUsed ? auxSse : 0, auxVar, active, dead, auxUsed, minPositive);
+    }
+
+    /**
+     * The main selection of h + b_enc into b.vals / b.idx: k per row (returns 0), or for BatchTopK
+     * the rows k largest of the batch, each row's in column order, with b.rowStart, b.rowOf and the
+     * smallest positive kept value at minPos (returns b.rowStart's pointer).
+     */
+    private long select(Batch b, int rows, long minPos) {
+        if (!cfg.batchTopK()) {
+            dev.launch(kTopk, rows, 1, topkThreads, 1, 0, stream, b.h, (long) n, bEnc, 0L, 0L, n, k, k, b.vals, b.idx, 0L);
+            return 0L;
+        }
+        select.select(stream, b.h.ptr(), n, bEnc.ptr(), rows, n, (long) rows * k, b.rowStart.ptr(), b.vals.ptr(), b.idx.ptr(),
+                b.rowOf.ptr(), minPos);
+        return b.rowStart.ptr();
     }
 
     /**
@@ -658,21 +690,15 @@ public final class CudaTopKSae implements AutoCloseable {
     // ------------------------------------------------------------------ inference
 
     /**
-     * Codes and reconstructions of host rows x [rows x d]: the kept latents and their values into
-     * idx and z [rows x k] (skipped when null), reconstructions into out [rows x d] (skipped when null).
+     * Codes and reconstructions of host rows x [rows x d] with k latents per row (TopK; for
+     * BatchTopK the calibration probe's encoder): the kept latents and their values into idx and
+     * z [rows x k] (skipped when null), reconstructions into out [rows x d] (skipped when null).
      */
     public void forward(FloatMatrix x, IntMatrix idxOut, FloatMatrix zOut, FloatMatrix out) {
-        dev.makeCurrent();
-        Batch b = batch(x.rows());
+        Batch b = encode(x);
         int rows = x.rows();
-        long rd = (long) rows * d;
-        pending = null;
-        stream.synchronize();
-        put(b.x, x, dev);
-        dev.launch(kPrep, grid(rd, 256), 1, 256, 1, 0, stream, b.x, bPre, b.xc, rd);
-        encoderProduct(b, rows);
         dev.launch(kTopk, rows, 1, topkThreads, 1, 0, stream, b.h, (long) n, bEnc, 0L, 0L, n, k, k, b.vals, b.idx, 0L);
-        dev.launch(kDecode, rows, 1, dt, 1, 0, stream, wDec, bPre, b.vals, b.idx, b.z, b.out);
+        dev.launch(kDecode, rows, 1, dt, 1, 0, stream, wDec, bPre, b.vals, b.idx, 0L, b.z, b.out);
         stream.synchronize();
         if (out != null) take(out, b.out, dev);
         if (zOut != null) take(zOut, b.z, dev);
@@ -681,6 +707,107 @@ public final class CudaTopKSae implements AutoCloseable {
                 IntMatrix t = s.ints(rows, k);
                 dev.download(t.segment(), b.idx.ptr(), 4L * rows * k);
                 idxOut.copyFrom(t);
+            }
+        }
+    }
+
+    /**
+     * BatchTopK's training-time forward pass on host rows x [rows x d], without a step: the rows k
+     * largest pre-activations of the batch, each row's in column order into idx and z [rows x w]
+     * (w at least the most any row keeps; zero-padded; skipped when null), z = max(0, value), and the
+     * reconstructions into out [rows x d] (skipped when null). Returns the smallest positive kept
+     * value (+Inf when none).
+     */
+    public double forwardBatch(FloatMatrix x, IntMatrix idxOut, FloatMatrix zOut, FloatMatrix out) {
+        if (!cfg.batchTopK()) throw new IllegalStateException("not a BatchTopK trainer");
+        Batch b = encode(x);
+        int rows = x.rows();
+        stream.fill32(istats + 12, Float.floatToRawIntBits(Float.POSITIVE_INFINITY), 1);
+        select.select(stream, b.h.ptr(), n, bEnc.ptr(), rows, n, (long) rows * k, b.rowStart.ptr(), b.vals.ptr(), b.idx.ptr(),
+                0L, istats + 12);
+        dev.launch(kDecode, rows, 1, dt, 1, 0, stream, wDec, bPre, b.vals, b.idx, b.rowStart, b.z, b.out);
+        stream.downloadAsync(hostStats, stats, 8L * 8 + 4L * 8);
+        stream.synchronize();
+        if (out != null) take(out, b.out, dev);
+        readOut(rows, b.rowStart.ptr(), b.idx.ptr(), b.z.ptr(), idxOut, zOut);
+        return Float.intBitsToFloat(hostStats.get(JAVA_INT, 76));
+    }
+
+    /**
+     * JumpReLU inference (BatchTopK with its threshold): row by row the latents whose
+     * pre-activation exceeds theta, in column order, into idx and z [rows x w] (w at least the most
+     * any row keeps; zero-padded; skipped when null), and the reconstructions into out [rows x d]
+     * (skipped when null).
+     */
+    public void forwardThreshold(FloatMatrix x, float theta, IntMatrix idxOut, FloatMatrix zOut, FloatMatrix out) {
+        if (!cfg.batchTopK()) throw new IllegalStateException("not a BatchTopK trainer");
+        Batch b = encode(x);
+        int rows = x.rows();
+        int total = select.countAbove(stream, b.h.ptr(), n, bEnc.ptr(), rows, n, theta, b.rowStart.ptr());
+        if (inferCap < Math.max(1, total)) {
+            for (DeviceBuffer buf : infer) buf.close();
+            infer.clear();
+            inferCap = 0;
+            long cap = Math.max(total, (long) rows * k);
+            for (int i = 0; i < 3; i++) infer.add(dev.alloc(4 * cap, "the codes above the threshold"));
+            inferCap = cap;
+        }
+        long vals = infer.get(0).ptr(), idx = infer.get(1).ptr(), z = infer.get(2).ptr();
+        select.writeAbove(stream, b.h.ptr(), n, bEnc.ptr(), rows, n, b.rowStart.ptr(), vals, idx);
+        dev.launch(kDecode, rows, 1, dt, 1, 0, stream, wDec, bPre, vals, idx, b.rowStart, z, b.out);
+        stream.synchronize();
+        if (out != null) take(out, b.out, dev);
+        readOut(rows, b.rowStart.ptr(), idx, z, idxOut, zOut);
+    }
+
+    private final List<DeviceBuffer> infer = new ArrayList<>();
+    private long inferCap;
+
+    /** x to the device, centered, through the encoder product into h (the bias not added). */
+    private Batch encode(FloatMatrix x) {
+        dev.makeCurrent();
+        Batch b = batch(x.rows());
+        long rd = (long) x.rows() * d;
+        pending = null;
+        stream.synchronize();
+        check(x, x.rows(), d, "x");
+        put(b.x, x, dev);
+        dev.launch(kPrep, grid(rd, 256), 1, 256, 1, 0, stream, b.x, bPre, b.xc, rd);
+        encoderProduct(b, x.rows());
+        return b;
+    }
+
+    /** CSR codes on the device (rowStart [rows + 1], idx and z) into zero-padded host rows. */
+    private void readOut(int rows, long rowStart, long idx, long z, IntMatrix idxOut, FloatMatrix zOut) {
+        if (idxOut == null && zOut == null) return;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment rs = a.allocate(4L * (rows + 1), 4);
+            dev.download(rs, rowStart, 4L * (rows + 1));
+            int[] start = rs.toArray(JAVA_INT);
+            int total = start[rows];
+            MemorySegment is = a.allocate(4L * Math.max(1, total), 4);
+            MemorySegment zs = a.allocate(4L * Math.max(1, total), 4);
+            dev.download(is, idx, 4L * total);
+            dev.download(zs, z, 4L * total);
+            int width = 0;
+            for (int r = 0; r < rows; r++) width = Math.max(width, start[r + 1] - start[r]);
+            if (idxOut != null) {
+                if (idxOut.rows() != rows || idxOut.cols() < width) {
+                    throw new IllegalArgumentException("codes of " + rows + " x " + idxOut.cols() + " slots, rows use " + width);
+                }
+                idxOut.fill(0);
+            }
+            if (zOut != null) {
+                if (zOut.rows() != rows || zOut.cols() < width) {
+                    throw new IllegalArgumentException("codes of " + rows + " x " + zOut.cols() + " slots, rows use " + width);
+                }
+                zOut.fill(0f);
+            }
+            for (int r = 0; r < rows; r++) {
+                for (int t = start[r]; t < start[r + 1]; t++) {
+                    if (idxOut != null) idxOut.set(r, t - start[r], is.getAtIndex(JAVA_INT, t));
+                    if (zOut != null) zOut.set(r, t - start[r], zs.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, t));
+                }
             }
         }
     }
@@ -726,6 +853,8 @@ public final class CudaTopKSae implements AutoCloseable {
             // closing anyway
         }
         if (batch != null) batch.close();
+        for (DeviceBuffer b : infer) b.close();
+        if (select != null) select.close();
         for (DeviceBuffer b : owned) b.close();
         for (int i = 0; i < pinned.length; i++) freePinned(i);
         if (hostStats != null) dev.freePinned(hostStats);

@@ -16,9 +16,11 @@ extern "C" __global__ void sae_prep(const float* __restrict__ x, const float* __
 
 // One block per row: x_hat = b_pre + sum z W_dec[idx]; gx = (x_hat - x) * gscale; resid = x - x_hat
 // (nullable); gz at the kept latents (0 where the pre-activation is <= 0); fired counts; sums.
+// A row's kept latents are slots [r K, (r + 1) K) of vals / idx / gz, or, when rowStart is not null
+// (BatchTopK: a varying number per row), slots [rowStart[r], rowStart[r + 1]).
 extern "C" __global__ void __launch_bounds__(DT) sae_decode_residual(
         const float* __restrict__ x, const float* __restrict__ wdec, const float* __restrict__ bpre,
-        const float* __restrict__ vals, const int* __restrict__ idx,
+        const float* __restrict__ vals, const int* __restrict__ idx, const int* __restrict__ rowStart,
         float* __restrict__ gx, float* __restrict__ resid, float* __restrict__ gz,
         float gscale, float fireThr, int* __restrict__ fired, double* __restrict__ stats, int* __restrict__ istats) {
     __shared__ float sg[D];
@@ -27,29 +29,36 @@ extern "C" __global__ void __launch_bounds__(DT) sae_decode_residual(
     __shared__ double shd[32];
     const int tid = threadIdx.x;
     const long long r = blockIdx.x;
+    const long long s0 = rowStart ? (long long) rowStart[r] : r * K;
+    const int cnt = rowStart ? rowStart[r + 1] - rowStart[r] : K;
     int act = 0;
-    for (int s = tid; s < K; s += DT) {
-        float v = vals[r * K + s];
-        int j = idx[r * K + s];
-        float z = v > 0.f ? v : 0.f;
-        sz[s] = z;
-        sj[s] = j;
-        if (v > 0.f) act++;
-        if (j >= 0 && z > fireThr) atomicAdd(&fired[j], 1);
-    }
-    if (act) atomicAdd(&istats[0], act);
-    __syncthreads();
     float xh[EPT];
 #pragma unroll
     for (int e = 0; e < EPT; e++) { int c = tid + e * DT; xh[e] = c < D ? bpre[c] : 0.f; }
-    for (int s = 0; s < K; s++) {
-        float z = sz[s];
-        int j = sj[s];
-        if (j < 0 || z == 0.f) continue;
-        const float* w = wdec + (long long) j * D;
+    // the kept latents in chunks of K through shared memory
+    for (int c0 = 0; c0 < cnt; c0 += K) {
+        const int m = min(K, cnt - c0);
+        __syncthreads();
+        for (int s = tid; s < m; s += DT) {
+            float v = vals[s0 + c0 + s];
+            int j = idx[s0 + c0 + s];
+            float z = v > 0.f ? v : 0.f;
+            sz[s] = z;
+            sj[s] = j;
+            if (v > 0.f) act++;
+            if (j >= 0 && z > fireThr) atomicAdd(&fired[j], 1);
+        }
+        __syncthreads();
+        for (int s = 0; s < m; s++) {
+            float z = sz[s];
+            int j = sj[s];
+            if (j < 0 || z == 0.f) continue;
+            const float* w = wdec + (long long) j * D;
 #pragma unroll
-        for (int e = 0; e < EPT; e++) { int c = tid + e * DT; if (c < D) xh[e] = fmaf(z, w[c], xh[e]); }
+            for (int e = 0; e < EPT; e++) { int c = tid + e * DT; if (c < D) xh[e] = fmaf(z, w[c], xh[e]); }
+        }
     }
+    if (act) atomicAdd(&istats[0], act);
     double sse = 0, xsq = 0;
 #pragma unroll
     for (int e = 0; e < EPT; e++) {
@@ -70,16 +79,16 @@ extern "C" __global__ void __launch_bounds__(DT) sae_decode_residual(
     if (tid == 0) { atomicAdd(&stats[0], sse); atomicAdd(&stats[1], xsq); }
     __syncthreads();
     const int lane = tid & 31, wid = tid >> 5;
-    for (int s = wid; s < K; s += DT / 32) {
-        int j = sj[s];
+    for (int s = wid; s < cnt; s += DT / 32) {
+        int j = idx[s0 + s];
         float acc = 0.f;
-        bool on = j >= 0 && sz[s] > 0.f;
+        bool on = j >= 0 && vals[s0 + s] > 0.f;
         if (on) {
             const float* w = wdec + (long long) j * D;
             for (int c = lane; c < D; c += 32) acc = fmaf(sg[c], w[c], acc);
         }
         acc = warpSum(acc);
-        if (lane == 0) gz[r * K + s] = on ? acc : 0.f;
+        if (lane == 0) gz[s0 + s] = on ? acc : 0.f;
     }
 }
 
@@ -190,9 +199,10 @@ extern "C" __global__ void __launch_bounds__(DT) sae_aux_decode(const float* __r
 }
 
 // The (row, slot) pairs with a positive pre-activation, counted per latent (pass 0) or placed in
-// latent order (pass 1, after the scan); pass 0 also sums the b_enc gradient.
+// latent order (pass 1, after the scan); pass 0 also sums the b_enc gradient. The row of main slot i
+// is i / K, or rowOf[i] when rowOf is not null (BatchTopK).
 extern "C" __global__ void sae_pairs(int pass, const float* __restrict__ vals, const int* __restrict__ idx,
-        const float* __restrict__ gz, long long nMain, const float* __restrict__ avals, const int* __restrict__ aidx,
+        const int* __restrict__ rowOf, const float* __restrict__ gz, long long nMain, const float* __restrict__ avals, const int* __restrict__ aidx,
         const float* __restrict__ gzaux, long long nAux, int kw, const int* __restrict__ istats,
         int* __restrict__ cnt, float* __restrict__ gbenc, int* __restrict__ cursor,
         int* __restrict__ erow, float* __restrict__ ez, float* __restrict__ egz) {
@@ -201,7 +211,7 @@ extern "C" __global__ void sae_pairs(int pass, const float* __restrict__ vals, c
         float v, g;
         int j, row;
         if (i < nMain) {
-            v = vals[i]; j = idx[i]; g = gz[i]; row = (int) (i / K);
+            v = vals[i]; j = idx[i]; g = gz[i]; row = rowOf ? rowOf[i] : (int) (i / K);
         } else {
             long long a = i - nMain;
             v = avals[a]; j = aidx[a]; g = gzaux[a]; row = (int) (a / kw) | 0x80000000;
@@ -316,19 +326,23 @@ extern "C" __global__ void __launch_bounds__(DT) sae_latent_update(
     if (tid == 0) benc[j] = adamOne(benc[j], gbenc[j], &mbenc[j], &vbenc[j], lr, b1, b2, eps, c1, c2);
 }
 
-// Inference decode: out = b_pre + sum relu(vals) W_dec[idx]; z = relu(vals).
+// Inference decode: out = b_pre + sum relu(vals) W_dec[idx]; z = relu(vals). A row's slots as in
+// sae_decode_residual (rowStart nullable).
 extern "C" __global__ void __launch_bounds__(DT) sae_decode(const float* __restrict__ wdec, const float* __restrict__ bpre,
-        const float* __restrict__ vals, const int* __restrict__ idx, float* __restrict__ z, float* __restrict__ out) {
+        const float* __restrict__ vals, const int* __restrict__ idx, const int* __restrict__ rowStart,
+        float* __restrict__ z, float* __restrict__ out) {
     const int tid = threadIdx.x;
     const long long r = blockIdx.x;
+    const long long s0 = rowStart ? (long long) rowStart[r] : r * K;
+    const int cnt = rowStart ? rowStart[r + 1] - rowStart[r] : K;
     float xh[EPT];
 #pragma unroll
     for (int e = 0; e < EPT; e++) { int c = tid + e * DT; xh[e] = c < D ? bpre[c] : 0.f; }
-    for (int s = 0; s < K; s++) {
-        float v = vals[r * K + s];
+    for (int s = 0; s < cnt; s++) {
+        float v = vals[s0 + s];
         float zv = v > 0.f ? v : 0.f;
-        int j = idx[r * K + s];
-        if (tid == 0) z[r * K + s] = zv;
+        int j = idx[s0 + s];
+        if (tid == 0) z[s0 + s] = zv;
         if (j < 0 || zv == 0.f) continue;
         const float* w = wdec + (long long) j * D;
 #pragma unroll

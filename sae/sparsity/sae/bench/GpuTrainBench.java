@@ -24,6 +24,9 @@ import sparsity.kernels.cuda.CudaBackend;
 import sparsity.kernels.cuda.CudaTopKSae.Precision;
 import sparsity.kernels.cuda.CudaDevice;
 import sparsity.kernels.cuda.DeviceBuffer;
+import sparsity.sae.model.BatchTopKAutoencoder;
+import sparsity.sae.model.CudaBatchTopKAutoencoder;
+import sparsity.sae.model.CudaSparseAutoencoder;
 import sparsity.sae.model.CudaTopKAutoencoder;
 import sparsity.sae.model.StepStats;
 import sparsity.sae.model.TopKAutoencoder;
@@ -38,7 +41,9 @@ import sparsity.sae.train.Trainer;
  * dead after 10,000 tokens without firing, k_aux = d / 2, 5 warm-up steps, then {@code steps}
  * timed steps (wall clock, every step's statistics read back). Also the same training driven as
  * {@code sae train} drives it: the Trainer's loop over shuffled rows in host memory, the next
- * batch read on a second thread while a step runs, each batch copied to the GPU.
+ * batch read on a second thread while a step runs, each batch copied to the GPU. Then the same for
+ * BatchTopK (the B k largest pre-activations of the batch kept), which the peer does not have: its
+ * tokens/s as a ratio to our TopK at the same shape and precision.
  */
 public final class GpuTrainBench {
 
@@ -84,10 +89,11 @@ public final class GpuTrainBench {
         boolean withPeer = peer != null && Files.isRegularFile(peer);
         if (!withPeer) out.println("PyTorch peer not found" + (peer == null ? "" : " at " + peer) + ": our figures only");
         List<String> rows = new ArrayList<>();
+        List<String> batchRows = new ArrayList<>();
         for (Shape s : shapes) {
             for (String prec : precisions) {
                 Precision precision = Precision.parse(prec);
-                Ours o = ours(out, s, precision, steps);
+                Ours o = ours(out, s, precision, steps, false);
                 Peer p = withPeer ? peer(out, python, peer, s, prec, steps) : null;
                 double peakF = peak(dev, precision);
                 String row = String.format(Locale.ROOT,
@@ -98,6 +104,10 @@ public final class GpuTrainBench {
                         o.gemmTflops, 100 * o.gemmTflops * 1e12 / peakF,
                         p == null ? "-" : String.format(Locale.ROOT, "%.1f", p.gemmTflops));
                 rows.add(row);
+                Ours bt = ours(out, s, precision, steps, true);
+                batchRows.add(String.format(Locale.ROOT, "| %d | %d | %d | %d | %s | %,.0f | %.2f | %,.0f | %.2fx | %.2fx |", s.d(), s.n(),
+                        s.k(), s.batch(), prec, bt.tokensPerSecond, bt.stepMs, bt.hostTokensPerSecond,
+                        bt.tokensPerSecond / o.tokensPerSecond, bt.hostTokensPerSecond / o.hostTokensPerSecond));
             }
         }
         out.println();
@@ -105,17 +115,25 @@ public final class GpuTrainBench {
                 + "PyTorch tokens/s | ours / PyTorch | our encoder product TFLOP/s | PyTorch encoder TFLOP/s |");
         out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (String r : rows) out.println(r);
+        out.println();
+        out.println("BatchTopK (no PyTorch peer):");
+        out.println("| d | n | k | batch | precision | BatchTopK tokens/s | ms/step | tokens/s, Trainer loop over host rows | "
+                + "/ our TopK | / our TopK, Trainer loop |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|");
+        for (String r : batchRows) out.println(r);
     }
 
     record Ours(double tokensPerSecond, double stepMs, double hostTokensPerSecond, double gemmTflops) {
     }
 
-    private static Ours ours(PrintWriter out, Shape s, Precision precision, int steps) throws java.io.IOException {
+    private static Ours ours(PrintWriter out, Shape s, Precision precision, int steps, boolean batchTopK) throws java.io.IOException {
         int d = s.d(), n = s.n(), b = s.batch();
-        TopKAutoencoder.Config cfg = new TopKAutoencoder.Config(s.k(), Math.max(1, d / 2), 1.0 / 32, 10_000, 1e-3);
         List<DeviceBuffer> resident = new ArrayList<>();
         try (CudaBackend be = new CudaBackend(1, precision);
-             CudaTopKAutoencoder sae = new CudaTopKAutoencoder(be, d, n, cfg, 0);
+             CudaSparseAutoencoder sae = batchTopK
+                     ? new CudaBatchTopKAutoencoder(be, d, n,
+                             new BatchTopKAutoencoder.Config(s.k(), Math.max(1, d / 2), 1.0 / 32, 10_000, 1e-3, 0.999), 0)
+                     : new CudaTopKAutoencoder(be, d, n, new TopKAutoencoder.Config(s.k(), Math.max(1, d / 2), 1.0 / 32, 10_000, 1e-3), 0);
              MemoryScope scope = MemoryScope.open()) {
             SplittableRandom r = new SplittableRandom(1);
             FloatMatrix host = scope.floats(b, d);
@@ -166,9 +184,10 @@ public final class GpuTrainBench {
             String hostProfile = sae.deviceTrainer().profile();
             double gemmMs = sae.deviceTrainer().timeEncoderProduct(b, 20);
             double tflops = 2.0 * b * d * n / (gemmMs * 1e-3) / 1e12;
-            out.printf(Locale.ROOT, "ours  %s %s: step %.3f ms, %,.0f tokens/s (the Trainer's loop over host rows: %,.0f); encoder product %.3f ms "
+            out.printf(Locale.ROOT, "ours  %s %s %s: step %.3f ms, %,.0f tokens/s (the Trainer's loop over host rows: %,.0f); encoder product %.3f ms "
                             + "(%.1f TFLOP/s, %.0f%% of the step); last step FVU %.4f, L0 %.1f, dead %d, aux %.4g%n",
-                    s, precision.name().toLowerCase(Locale.ROOT), 1e3 * sec / steps, tps, hostTps, gemmMs, tflops, 100 * gemmMs / (1e3 * sec / steps),
+                    sae.architecture(), s, precision.name().toLowerCase(Locale.ROOT), 1e3 * sec / steps, tps, hostTps, gemmMs, tflops,
+                    100 * gemmMs / (1e3 * sec / steps),
                     last.fvu(), last.l0(), last.dead(), last.auxLoss());
             out.print("  GPU time per phase, data on the GPU:\n" + resProfile);
             out.print("  GPU time per phase, the Trainer's loop over host rows:\n" + hostProfile);

@@ -14,6 +14,7 @@ import sparsity.kernels.Backend;
 import sparsity.sae.model.Architectures;
 import sparsity.sae.model.BatchTopKAutoencoder;
 import sparsity.sae.model.CudaTopKAutoencoder;
+import sparsity.sae.model.InferenceThreshold;
 import sparsity.sae.model.KSparseAutoencoder;
 import sparsity.sae.model.ReluL1Autoencoder;
 import sparsity.sae.model.SaeParams;
@@ -82,7 +83,7 @@ public final class SaeLensFormat {
                 arch.put("k", t.config().k());
                 arch.put("apply_b_dec_to_input", true);
             }
-            case BatchTopKAutoencoder b -> {
+            case InferenceThreshold b -> {
                 if (Double.isNaN(b.threshold())) throw new IOException("the batchtopk autoencoder has no inference threshold yet (train it first)");
                 arch.put("architecture", "jumprelu");
                 arch.put("activation_fn_str", "relu");
@@ -106,7 +107,7 @@ public final class SaeLensFormat {
         }
         arch.put("workbench_architecture", sae.architecture());
         arch.put("workbench_spec", new LinkedHashMap<>(sae.spec().asMap()));
-        if (sae instanceof BatchTopKAutoencoder b) arch.put("workbench_threshold", b.threshold());
+        if (sae instanceof InferenceThreshold b) arch.put("workbench_threshold", b.threshold());
         writeFolder(dir, sae.params(), arch, threshold, scale, hookName, modelName, logDensity, extra);
     }
 
@@ -195,7 +196,7 @@ public final class SaeLensFormat {
         }
         load(s, sae.params());
         if (foldBDec) foldBDecIntoEncoderBias(sae.params());
-        if (sae instanceof BatchTopKAutoencoder b) {
+        if (sae instanceof InferenceThreshold b) {
             float[] th = s.threshold();
             if (th == null) {
                 sae.close();

@@ -9,8 +9,8 @@ import sparsity.kernels.cuda.CudaBackend;
 /**
  * The sparse autoencoder architectures, registered by name: each name maps to the constructor
  * of its class with its config record read from a {@link SaeSpec}. With the GPU backend, "topk"
- * is {@link CudaTopKAutoencoder}, which trains on the device; the others run their CPU code with
- * that backend's operations.
+ * is {@link CudaTopKAutoencoder} and "batchtopk" {@link CudaBatchTopKAutoencoder}, which train on
+ * the device; the others run their CPU code with that backend's operations.
  */
 public final class Architectures {
 
@@ -30,7 +30,9 @@ public final class Architectures {
                             ? new CudaTopKAutoencoder(gpu, d, n, TopKAutoencoder.Config.from(s), seed)
                             : new TopKAutoencoder(b, d, n, TopKAutoencoder.Config.from(s), seed)),
             BatchTopKAutoencoder.NAME, new Architecture(BatchTopKAutoencoder.NAME, "BatchTopK with AuxK and an inference threshold (Bussmann et al. 2024)",
-                    (b, d, n, s, seed) -> new BatchTopKAutoencoder(b, d, n, BatchTopKAutoencoder.Config.from(s), seed)),
+                    (b, d, n, s, seed) -> b instanceof CudaBackend gpu
+                            ? new CudaBatchTopKAutoencoder(gpu, d, n, BatchTopKAutoencoder.Config.from(s), seed)
+                            : new BatchTopKAutoencoder(b, d, n, BatchTopKAutoencoder.Config.from(s), seed)),
             KSparseAutoencoder.NAME, new Architecture(KSparseAutoencoder.NAME, "k-sparse, tied weights, k schedule (Makhzani and Frey 2013)",
                     (b, d, n, s, seed) -> new KSparseAutoencoder(b, d, n, KSparseAutoencoder.Config.from(s), seed)),
             ReluL1Autoencoder.NAME, new Architecture(ReluL1Autoencoder.NAME, "ReLU + L1, decoder-norm weighted (Bricken et al. 2023)",

@@ -18,7 +18,7 @@ import sparsity.kernels.MemoryScope;
  * batch; encoding then keeps z = h * [h > theta] row by row (JumpReLU in SAELens). Before the first
  * step (no threshold yet) encoding uses the batch-wide top-k.
  */
-public final class BatchTopKAutoencoder extends SparseAutoencoder {
+public final class BatchTopKAutoencoder extends SparseAutoencoder implements InferenceThreshold {
 
     /** Registered name. */
     public static final String NAME = "batchtopk";
@@ -78,12 +78,12 @@ public final class BatchTopKAutoencoder extends SparseAutoencoder {
                 cfg.k(), 0, 1, cfg.thresholdBeta());
     }
 
-    /** The inference threshold theta (NaN before the first training step). */
+    @Override
     public double threshold() {
         return threshold;
     }
 
-    /** Sets theta (e.g. from a loaded JumpReLU file). */
+    @Override
     public void setThreshold(double theta) {
         this.threshold = theta;
     }
@@ -97,6 +97,7 @@ public final class BatchTopKAutoencoder extends SparseAutoencoder {
      * the final ones; on MiniLM activations it kept 10 latents a row where k was 32. Returns theta
      * (unchanged when no batch keeps a positive value).
      */
+    @Override
     public double calibrateThreshold(sparsity.sae.train.Batches data, int batchSize, long first, int count) throws java.io.IOException {
         double sum = 0;
         int used = 0;
@@ -210,12 +211,7 @@ public final class BatchTopKAutoencoder extends SparseAutoencoder {
         int rows = x.rows();
         Batch b = batch(rows);
         double minPositive = batchForward(x, b);
-        if (Double.isFinite(minPositive)) {
-            // early on the running mean spans the last ~10% of the steps (the code's scale moves
-            // fast at first), later 1 / (1 - beta) steps
-            double beta = Math.min(cfg.thresholdBeta(), 1 - 10.0 / (step + 10));
-            threshold = Double.isNaN(threshold) ? minPositive : beta * threshold + (1 - beta) * minPositive;
-        }
+        threshold = runningThreshold(threshold, minPositive, cfg.thresholdBeta(), step);
         Residual res = residual(x, b.xhat, b.gx);
         int w = kept.width;
         backend.sparseRowDots(kept.idx, b.gx, p.wDec, kept.gz);
@@ -248,6 +244,18 @@ public final class BatchTopKAutoencoder extends SparseAutoencoder {
         backend.gemm(false, false, -1f, gBEnc, p.wEnc, 1f, gBPre);
         removeParallelComponent();
         return new StepStats(res.nmse() + auxLoss, res.nmse(), res.fvu(), (double) active / rows, auxLoss, deadIdx.length);
+    }
+
+    /**
+     * The running estimate of theta after a training step (steps before it: {@code step}) whose
+     * smallest positive kept value was {@code minPositive} (not finite: no change). Early on the
+     * running mean spans the last ~10% of the steps (the code's scale moves fast at first), later
+     * 1 / (1 - beta) steps.
+     */
+    static double runningThreshold(double threshold, double minPositive, double thresholdBeta, long step) {
+        if (!Double.isFinite(minPositive)) return threshold;
+        double beta = Math.min(thresholdBeta, 1 - 10.0 / (step + 10));
+        return Double.isNaN(threshold) ? minPositive : beta * threshold + (1 - beta) * minPositive;
     }
 
     @Override

@@ -22,7 +22,7 @@ import sparsity.kernels.MemoryScope;
 import sparsity.sae.eval.SaeMetrics;
 import sparsity.sae.format.SaeLensFormat;
 import sparsity.sae.model.Architectures;
-import sparsity.sae.model.BatchTopKAutoencoder;
+import sparsity.sae.model.InferenceThreshold;
 import sparsity.sae.model.DeviceResident;
 import sparsity.sae.model.SaeSpec;
 import sparsity.sae.model.SparseAutoencoder;
@@ -265,7 +265,7 @@ public final class TrainingRun {
                     }
                 }, progress);
                 double secs = (System.nanoTime() - t0) / 1e9;
-                if (!r.stopped() && sae instanceof BatchTopKAutoencoder b) {
+                if (!r.stopped() && sae instanceof InferenceThreshold b) {
                     // the running mean of training still holds the first steps' values in a short run
                     progress.update(-1, "Estimating the inference threshold");
                     b.calibrateThreshold(train, s.batch(), r.steps(), (int) Math.max(1, Math.min(16, trainRows / s.batch())));
