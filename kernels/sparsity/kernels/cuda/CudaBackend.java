@@ -87,6 +87,11 @@ public final class CudaBackend implements Backend {
         return precision;
     }
 
+    /** The batch-wide top-k (for tests). */
+    CudaBatchSelect batchSelect() {
+        return select;
+    }
+
     /** The GPU, e.g. for a status line. */
     public String deviceDescription() {
         return dev.toString();

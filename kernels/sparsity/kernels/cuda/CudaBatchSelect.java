@@ -14,30 +14,36 @@ import java.util.List;
  */
 final class CudaBatchSelect implements AutoCloseable {
 
-    private static final int[] SHIFT = {21, 10, 0};
-    private static final int[] BITS = {11, 11, 10};
-    private static final int[] MASK = {0, 0xffe00000, 0xfffffc00};
-
     private final CudaDevice dev;
-    private final CudaDevice.Kernel kHist, kPick, kCount, kScan, kWrite;
+    private final CudaDevice.Kernel kHist, kHist4, kGather, kGather4, kHistCand, kPick, kCount, kCountCand, kScan, kWrite, kWrite4;
     private final DeviceBuffer hist;
+    /** state (2 u64), then the candidate count (u32). */
     private final DeviceBuffer state;
     private final List<DeviceBuffer> rowBufs = new ArrayList<>();
-    private DeviceBuffer greater, equal, takeEq;
+    private final List<DeviceBuffer> candBufs = new ArrayList<>();
+    private DeviceBuffer greater, equal, takeEq, rowAbove, candKey, candRow;
     private int capacity;
+    private long candCap;
+    private long capOverride = -1;
 
     /** The kernels from a module compiled with {@code batch_topk.cu}. */
     CudaBatchSelect(CudaDevice dev, CudaDevice.Module mod) {
         this.dev = dev;
         kHist = mod.kernel("bsel_hist");
+        kHist4 = mod.kernel("bsel_hist4");
+        kGather = mod.kernel("bsel_gather");
+        kGather4 = mod.kernel("bsel_gather4");
+        kHistCand = mod.kernel("bsel_hist_cand");
         kPick = mod.kernel("bsel_pick");
         kCount = mod.kernel("bsel_count");
+        kCountCand = mod.kernel("bsel_count_cand");
         kScan = mod.kernel("bsel_scan");
         kWrite = mod.kernel("bsel_write");
+        kWrite4 = mod.kernel("bsel_write4");
         hist = dev.alloc(3L * 2048 * 8, "the batch top-k histograms");
         DeviceBuffer st;
         try {
-            st = dev.alloc(16, "the batch top-k state");
+            st = dev.alloc(32, "the batch top-k state");
         } catch (RuntimeException e) {
             hist.close();
             throw e;
@@ -45,22 +51,48 @@ final class CudaBatchSelect implements AutoCloseable {
         state = st;
     }
 
+    /** For tests: at most this many candidates (the rest of the select then reads the matrix again); negative: the default. */
+    void candidateCapacity(long cap) {
+        capOverride = cap;
+    }
+
     private void ensure(int rows) {
         if (rows <= capacity) return;
-        for (DeviceBuffer b : rowBufs) b.close();
-        rowBufs.clear();
-        greater = equal = takeEq = null;
+        free(rowBufs);
         capacity = 0;
-        greater = row(rows);
-        equal = row(rows);
-        takeEq = row(rows);
+        greater = buf(rowBufs, 4L * rows, "batch top-k row counts");
+        equal = buf(rowBufs, 4L * rows, "batch top-k row counts");
+        takeEq = buf(rowBufs, 4L * rows, "batch top-k row counts");
+        rowAbove = buf(rowBufs, 4L * rows, "batch top-k row counts");
         capacity = rows;
     }
 
-    private DeviceBuffer row(int rows) {
-        DeviceBuffer b = dev.alloc(4L * rows, "batch top-k row counts at " + rows + " rows");
-        rowBufs.add(b);
+    /**
+     * Room for the candidates, the keys in the bucket of the threshold's top 11 bits: for pre-
+     * activations a few times the kept count (a bucket spans a quarter of a power of two).
+     */
+    private long ensureCandidates(long total, long size) {
+        long cap = capOverride >= 0 ? capOverride : Math.min(size, Math.max(1L << 21, 16 * total));
+        cap = Math.min(cap, 0xffffffffL);
+        if (cap > candCap || candBufs.isEmpty()) {
+            free(candBufs);
+            candCap = 0;
+            candKey = buf(candBufs, 4 * Math.max(1, cap), "batch top-k candidates");
+            candRow = buf(candBufs, 4 * Math.max(1, cap), "batch top-k candidates");
+            candCap = cap;
+        }
+        return cap;
+    }
+
+    private DeviceBuffer buf(List<DeviceBuffer> into, long bytes, String what) {
+        DeviceBuffer b = dev.alloc(bytes, what);
+        into.add(b);
         return b;
+    }
+
+    private static void free(List<DeviceBuffer> bufs) {
+        for (DeviceBuffer b : bufs) b.close();
+        bufs.clear();
     }
 
     /** The order-preserving key of the kernels' f2key (as an int's bits): NaN above +Inf, -0.0 below +0.0. */
@@ -68,6 +100,10 @@ final class CudaBatchSelect implements AutoCloseable {
         int u = Float.floatToRawIntBits(f);
         if ((u & 0x7fffffff) > 0x7f800000) return 0xffffffff;
         return (u & 0x80000000) != 0 ? ~u : (u | 0x80000000);
+    }
+
+    private static boolean vec4(long x, long ldx, long bias, int n) {
+        return n % 4 == 0 && ldx % 4 == 0 && x % 16 == 0 && bias % 16 == 0;
     }
 
     /**
@@ -80,23 +116,37 @@ final class CudaBatchSelect implements AutoCloseable {
                 long idx, long rowOf, long minPos) {
         if (total < 1 || total > (long) rows * n) throw new IllegalArgumentException("total " + total + " outside [1, rows n]");
         ensure(rows);
+        long cap = ensureCandidates(total, (long) rows * n);
+        long cnt = state.ptr() + 16;
         stream.fill32(hist.ptr(), 0, 3L * 2048 * 2);
-        stream.fill32(state.ptr(), 0, 2);
+        stream.fill32(state.ptr(), 0, 8);
         stream.fill32(state.ptr() + 8, (int) total, 1);
         stream.fill32(state.ptr() + 12, (int) (total >>> 32), 1);
+        stream.fill32(greater.ptr(), 0, rows);
+        stream.fill32(equal.ptr(), 0, rows);
+        boolean v4 = vec4(x, ldx, bias, n);
         int blocks = Math.max(1, Math.min(rows, 4 * dev.multiprocessors()));
-        for (int p = 0; p < 3; p++) {
-            long h = hist.ptr() + 8L * 2048 * p;
-            dev.launch(kHist, blocks, 1, 512, 1, 0, stream, x, ldx, bias, rows, n, state, MASK[p], SHIFT[p], BITS[p], h);
-            dev.launch(kPick, 1, 1, 1024, 1, 0, stream, h, BITS[p], SHIFT[p], state);
-        }
-        rows(stream, x, ldx, bias, rows, n, 0, rowStart);
-        dev.launch(kWrite, rows, 1, 256, 1, 0, stream, x, ldx, bias, n, state, 0, rowStart, takeEq, vals, idx, rowOf, minPos);
-    }
-
-    private void rows(CudaDevice.Stream stream, long x, long ldx, long bias, int rows, int n, int noNan, long rowStart) {
-        dev.launch(kCount, rows, 1, 256, 1, 0, stream, x, ldx, bias, n, state, noNan, greater, equal);
-        dev.launch(kScan, 1, 1, 1024, 1, 0, stream, greater, equal, rows, state, rowStart, takeEq);
+        int candBlocks = Math.max(1, 2 * dev.multiprocessors());
+        long h0 = hist.ptr(), h1 = h0 + 8L * 2048, h2 = h1 + 8L * 2048;
+        int capArg = (int) cap;
+        // 1. top 11 bits over the matrix
+        dev.launch(v4 ? kHist4 : kHist, blocks, 1, 512, 1, 0, stream, x, ldx, bias, rows, n, state, 0, 21, 11, h0, 0, cnt, capArg);
+        dev.launch(kPick, 1, 1, 1024, 1, 0, stream, h0, 11, 21, state);
+        // 2. per-row counts above the bucket, the bucket's keys as candidates, bits [10, 21)
+        dev.launch(v4 ? kGather4 : kGather, blocks, 1, 512, 1, 0, stream, x, ldx, bias, rows, n, state, h1, rowAbove, candKey,
+                candRow, cnt, capArg);
+        dev.launch(kPick, 1, 1, 1024, 1, 0, stream, h1, 11, 10, state);
+        // 3. bits [0, 10) over the candidates (over the matrix when they overflowed), per-row counts
+        dev.launch(kHistCand, candBlocks, 1, 512, 1, 0, stream, candKey, cnt, capArg, state, h2);
+        dev.launch(v4 ? kHist4 : kHist, blocks, 1, 512, 1, 0, stream, x, ldx, bias, rows, n, state, 0xfffffc00, 0, 10, h2, 1, cnt,
+                capArg);
+        dev.launch(kPick, 1, 1, 1024, 1, 0, stream, h2, 10, 0, state);
+        dev.launch(kCountCand, candBlocks, 1, 256, 1, 0, stream, candKey, candRow, cnt, capArg, state, greater, equal);
+        dev.launch(kCount, rows, 1, 256, 1, 0, stream, x, ldx, bias, n, state, 0, greater, equal, 1, cnt, capArg);
+        // 4. offsets, 5. each row's kept entries in column order
+        dev.launch(kScan, 1, 1, 1024, 1, 0, stream, greater, equal, rowAbove, cnt, capArg, rows, state, rowStart, takeEq);
+        dev.launch(v4 ? kWrite4 : kWrite, rows, 1, 256, 1, 0, stream, x, ldx, bias, n, state, 0, rowStart, takeEq, vals, idx, rowOf,
+                minPos);
     }
 
     /**
@@ -106,9 +156,11 @@ final class CudaBatchSelect implements AutoCloseable {
      */
     int countAbove(CudaDevice.Stream stream, long x, long ldx, long bias, int rows, int n, float theta, long rowStart) {
         ensure(rows);
+        long cnt = state.ptr() + 16;
         stream.fill32(state.ptr(), key(theta), 1);
-        stream.fill32(state.ptr() + 4, 0, 3);
-        rows(stream, x, ldx, bias, rows, n, 1, rowStart);
+        stream.fill32(state.ptr() + 4, 0, 4);
+        dev.launch(kCount, rows, 1, 256, 1, 0, stream, x, ldx, bias, n, state, 1, greater, equal, 0, cnt, 0);
+        dev.launch(kScan, 1, 1, 1024, 1, 0, stream, greater, equal, 0L, cnt, 0, rows, state, rowStart, takeEq);
         try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
             java.lang.foreign.MemorySegment h = a.allocate(4, 4);
             stream.synchronize();
@@ -119,13 +171,14 @@ final class CudaBatchSelect implements AutoCloseable {
 
     /** The entries counted by {@link #countAbove} into vals and idx, each row's in column order. */
     void writeAbove(CudaDevice.Stream stream, long x, long ldx, long bias, int rows, int n, long rowStart, long vals, long idx) {
-        dev.launch(kWrite, rows, 1, 256, 1, 0, stream, x, ldx, bias, n, state, 1, rowStart, takeEq, vals, idx, 0L, 0L);
+        dev.launch(vec4(x, ldx, bias, n) ? kWrite4 : kWrite, rows, 1, 256, 1, 0, stream, x, ldx, bias, n, state, 1, rowStart, takeEq,
+                vals, idx, 0L, 0L);
     }
 
     @Override
     public void close() {
-        for (DeviceBuffer b : rowBufs) b.close();
-        rowBufs.clear();
+        free(rowBufs);
+        free(candBufs);
         hist.close();
         state.close();
     }

@@ -1,29 +1,63 @@
 // Batch-wide top-k (BatchTopK): the `total` largest values v = x[r, c] (+ bias[c]) of a rows x n
 // matrix (row stride ldx), in the order of the CPU's batchTopk: Float.compare order (the keys of
 // f2key), equal keys taken in row order, then column order. A radix select on the keys, 11 + 11 +
-// 10 bits: three histogram passes over the matrix (bsel_hist), each followed by a one-block pick of
-// the bucket that holds the total-th largest key (bsel_pick); then per-row counts of the keys above
-// and equal to the threshold (bsel_count), a scan over the rows that hands the equal keys still to
-// take to the rows in order (bsel_scan), and the compaction of each row's kept entries in column
-// order into CSR lists (bsel_write).
-// The same count / scan / write kernels keep, row by row, the entries above a given threshold
+// 10 bits, reading the matrix three times:
+// 1. bsel_hist: the histogram of the keys' top 11 bits; bsel_pick finds the bucket B1 that holds
+//    the total-th largest key;
+// 2. bsel_gather: per row, the keys above B1 (all kept); the keys in B1 appended to a candidate
+//    list (key, row) and their histogram of bits [10, 21); bsel_pick finds the next 11 bits;
+// 3. over the candidates only: the histogram of bits [0, 10) and the last pick (the threshold key,
+//    and how many keys equal to it are taken), the per-row counts of candidates above and equal to
+//    it (bsel_hist_cand, bsel_count_cand);
+// 4. bsel_scan: each row's kept count (equal keys handed to the rows in order), as CSR offsets;
+// 5. bsel_write: each row's kept entries in column order.
+// When the candidates overflow their buffer (a matrix of many equal values), steps 3 read the
+// matrix instead (bsel_hist and bsel_count with mode 1; the candidate kernels then do nothing).
+// The count / scan / write kernels also keep, row by row, the entries above a given threshold
 // (JumpReLU inference): state then holds the threshold's key and 0 equal keys to take.
-// state (u64[2]): [0] the key prefix found so far (the threshold key after the third pass),
+// state (u64[2]): [0] the key prefix found so far (the threshold key after the third pick),
 // [1] how many keys equal to the prefix's bucket are still to take.
+// Kernels named ...4 read float4s (n and ldx multiples of 4, x and bias 16-byte aligned).
 
 #define BS_BINS 2048
 
-__device__ __forceinline__ u32 bsKey(const float* __restrict__ xr, const float* __restrict__ bias, int c) {
-    float v = xr[c];
-    if (bias) v += bias[c];
-    return f2key(v);
+// V consecutive values of row xr from column c (+ bias) as keys and values; columns past n get key 0.
+template <int V>
+__device__ __forceinline__ void bsLoad(const float* __restrict__ xr, const float* __restrict__ bias, int c, int n,
+        float* v, u32* key) {
+    if (V == 4 && c + 3 < n) {
+        float4 a = *(const float4*) (xr + c);
+        v[0] = a.x; v[1] = a.y; v[2] = a.z; v[3] = a.w;
+        if (bias) {
+            float4 b = *(const float4*) (bias + c);
+            v[0] += b.x; v[1] += b.y; v[2] += b.z; v[3] += b.w;
+        }
+#pragma unroll
+        for (int i = 0; i < V; i++) key[i] = f2key(v[i]);
+    } else {
+#pragma unroll
+        for (int i = 0; i < V; i++) {
+            v[i] = 0.f;
+            key[i] = 0u;
+            if (c + i < n) {
+                v[i] = xr[c + i];
+                if (bias) v[i] += bias[c + i];
+                key[i] = f2key(v[i]);
+            }
+        }
+    }
 }
 
-// One pass of the histogram: keys whose bits above shift + bits equal the prefix's (mask selects
-// those bits; 0 in the first pass), counted by bits [shift, shift + bits) into hist [1 << bits].
-extern "C" __global__ void __launch_bounds__(512) bsel_hist(const float* __restrict__ x, long long ldx,
-        const float* __restrict__ bias, int rows, int n, const u64* __restrict__ state, u32 mask, int shift, int bits,
-        unsigned long long* __restrict__ hist) {
+// mode 1: run only when the candidates overflowed (*candCount > cap).
+__device__ __forceinline__ bool bsSkip(int mode, const u32* candCount, u32 cap) {
+    return mode == 1 && *candCount <= cap;
+}
+
+// One pass of the histogram over the matrix: keys whose bits selected by mask equal the prefix's
+// (mask 0 in the first pass), counted by bits [shift, shift + bits) into hist [1 << bits].
+template <int V>
+__device__ void bselHist(const float* __restrict__ x, long long ldx, const float* __restrict__ bias, int rows, int n,
+        const u64* __restrict__ state, u32 mask, int shift, int bits, unsigned long long* __restrict__ hist) {
     __shared__ u32 sh[BS_BINS];
     const int nb = 1 << bits;
     for (int i = threadIdx.x; i < nb; i += blockDim.x) sh[i] = 0;
@@ -32,13 +66,121 @@ extern "C" __global__ void __launch_bounds__(512) bsel_hist(const float* __restr
     const u32 low = (u32) nb - 1u;
     for (int r = blockIdx.x; r < rows; r += gridDim.x) {
         const float* xr = x + (long long) r * ldx;
-        for (int c = threadIdx.x; c < n; c += blockDim.x) {
-            u32 key = bsKey(xr, bias, c);
-            if ((key & mask) == prefix) atomicAdd(&sh[(key >> shift) & low], 1u);
+        for (int c = threadIdx.x * V; c < n; c += blockDim.x * V) {
+            float v[V];
+            u32 key[V];
+            bsLoad<V>(xr, bias, c, n, v, key);
+#pragma unroll
+            for (int i = 0; i < V; i++) {
+                if (c + i < n && (key[i] & mask) == prefix) atomicAdd(&sh[(key[i] >> shift) & low], 1u);
+            }
         }
     }
     __syncthreads();
     for (int i = threadIdx.x; i < nb; i += blockDim.x) {
+        u32 v = sh[i];
+        if (v) atomicAdd(&hist[i], (unsigned long long) v);
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(512) bsel_hist(const float* __restrict__ x, long long ldx,
+        const float* __restrict__ bias, int rows, int n, const u64* __restrict__ state, u32 mask, int shift, int bits,
+        unsigned long long* __restrict__ hist, int mode, const u32* __restrict__ candCount, u32 cap) {
+    if (bsSkip(mode, candCount, cap)) return;
+    bselHist<1>(x, ldx, bias, rows, n, state, mask, shift, bits, hist);
+}
+
+extern "C" __global__ void __launch_bounds__(512) bsel_hist4(const float* __restrict__ x, long long ldx,
+        const float* __restrict__ bias, int rows, int n, const u64* __restrict__ state, u32 mask, int shift, int bits,
+        unsigned long long* __restrict__ hist, int mode, const u32* __restrict__ candCount, u32 cap) {
+    if (bsSkip(mode, candCount, cap)) return;
+    bselHist<4>(x, ldx, bias, rows, n, state, mask, shift, bits, hist);
+}
+
+// Second pass over the matrix, after the first pick (B1 = state[0] >> 21): per row the keys above
+// B1 (rowAbove); the keys in B1 counted by bits [10, 21) into hist and appended, while there is
+// room (cap), to the candidates (candKey, candRow); candCount counts them all.
+template <int V>
+__device__ void bselGather(const float* __restrict__ x, long long ldx, const float* __restrict__ bias, int rows, int n,
+        const u64* __restrict__ state, unsigned long long* __restrict__ hist, int* __restrict__ rowAbove,
+        u32* __restrict__ candKey, int* __restrict__ candRow, u32* __restrict__ candCount, u32 cap) {
+    __shared__ u32 sh[BS_BINS];
+    __shared__ int wsum[32];
+    for (int i = threadIdx.x; i < BS_BINS; i += blockDim.x) sh[i] = 0;
+    __syncthreads();
+    const u32 b1 = (u32) (state[0] >> 21);
+    const int lane = threadIdx.x & 31, wid = threadIdx.x >> 5;
+    for (int r = blockIdx.x; r < rows; r += gridDim.x) {
+        const float* xr = x + (long long) r * ldx;
+        int above = 0;
+        for (int cb = 0; cb < n; cb += blockDim.x * V) {
+            int c = cb + threadIdx.x * V;
+            float v[V];
+            u32 key[V];
+            bsLoad<V>(xr, bias, c, n, v, key);
+#pragma unroll
+            for (int i = 0; i < V; i++) {
+                bool in = c + i < n;
+                u32 hb = key[i] >> 21;
+                above += in && hb > b1;
+                bool cand = in && hb == b1;
+                if (cand) atomicAdd(&sh[(key[i] >> 10) & 2047u], 1u);
+                u32 bal = __ballot_sync(0xffffffffu, cand);
+                if (bal) {
+                    u32 base = 0;
+                    if (lane == 0) base = atomicAdd(candCount, (u32) __popc(bal));
+                    base = __shfl_sync(0xffffffffu, base, 0);
+                    if (cand) {
+                        u32 pos = base + __popc(bal & ((1u << lane) - 1u));
+                        if (pos < cap) { candKey[pos] = key[i]; candRow[pos] = r; }
+                    }
+                }
+            }
+        }
+        for (int o = 16; o > 0; o >>= 1) above += __shfl_xor_sync(0xffffffffu, above, o);
+        if (lane == 0) wsum[wid] = above;
+        __syncthreads();
+        if (threadIdx.x == 0) {
+            int t = 0;
+            for (int w = 0; w < (int) (blockDim.x >> 5); w++) t += wsum[w];
+            rowAbove[r] = t;
+        }
+        __syncthreads();
+    }
+    for (int i = threadIdx.x; i < BS_BINS; i += blockDim.x) {
+        u32 v = sh[i];
+        if (v) atomicAdd(&hist[i], (unsigned long long) v);
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(512) bsel_gather(const float* __restrict__ x, long long ldx,
+        const float* __restrict__ bias, int rows, int n, const u64* __restrict__ state, unsigned long long* __restrict__ hist,
+        int* __restrict__ rowAbove, u32* __restrict__ candKey, int* __restrict__ candRow, u32* __restrict__ candCount, u32 cap) {
+    bselGather<1>(x, ldx, bias, rows, n, state, hist, rowAbove, candKey, candRow, candCount, cap);
+}
+
+extern "C" __global__ void __launch_bounds__(512) bsel_gather4(const float* __restrict__ x, long long ldx,
+        const float* __restrict__ bias, int rows, int n, const u64* __restrict__ state, unsigned long long* __restrict__ hist,
+        int* __restrict__ rowAbove, u32* __restrict__ candKey, int* __restrict__ candRow, u32* __restrict__ candCount, u32 cap) {
+    bselGather<4>(x, ldx, bias, rows, n, state, hist, rowAbove, candKey, candRow, candCount, cap);
+}
+
+// The third histogram (bits [0, 10) of the candidates whose bits [10, 32) equal the prefix's),
+// over the candidates; nothing when they overflowed.
+extern "C" __global__ void __launch_bounds__(512) bsel_hist_cand(const u32* __restrict__ candKey,
+        const u32* __restrict__ candCount, u32 cap, const u64* __restrict__ state, unsigned long long* __restrict__ hist) {
+    __shared__ u32 sh[1024];
+    const u32 count = *candCount;
+    if (count > cap) return;
+    for (int i = threadIdx.x; i < 1024; i += blockDim.x) sh[i] = 0;
+    __syncthreads();
+    const u32 prefix = (u32) state[0] & 0xfffffc00u;
+    for (u32 i = blockIdx.x * blockDim.x + threadIdx.x; i < count; i += gridDim.x * blockDim.x) {
+        u32 key = candKey[i];
+        if ((key & 0xfffffc00u) == prefix) atomicAdd(&sh[key & 1023u], 1u);
+    }
+    __syncthreads();
+    for (int i = threadIdx.x; i < 1024; i += blockDim.x) {
         u32 v = sh[i];
         if (v) atomicAdd(&hist[i], (unsigned long long) v);
     }
@@ -73,35 +215,24 @@ extern "C" __global__ void __launch_bounds__(1024) bsel_pick(const unsigned long
     }
 }
 
-// Exclusive prefix count of p over the block's threads (in thread order); *all gets the block's
-// count. warpCnt: 32 ints of shared memory. Every thread of the block must call it.
-__device__ __forceinline__ int blockPrefixCount(bool p, int* warpCnt, int* all) {
-    const int lane = threadIdx.x & 31, wid = threadIdx.x >> 5, nw = blockDim.x >> 5;
-    u32 b = __ballot_sync(0xffffffffu, p);
-    __syncthreads();
-    if (lane == 0) warpCnt[wid] = __popc(b);
-    __syncthreads();
-    int before = 0, sum = 0;
-    for (int w = 0; w < nw; w++) { int t = warpCnt[w]; if (w < wid) before += t; sum += t; }
-    *all = sum;
-    return before + __popc(b & ((1u << lane) - 1u));
-}
-
 __device__ __forceinline__ bool bsAbove(u32 key, u32 thr, int noNan) {
     return key > thr && !(noNan && key == 0xffffffffu);
 }
 
 // One block per row: the keys above the threshold (state[0]) and equal to it. With noNan, NaN
-// counts as neither (a threshold compare v > theta).
+// counts as neither (a threshold compare v > theta). mode 1: only when the candidates overflowed.
 extern "C" __global__ void __launch_bounds__(256) bsel_count(const float* __restrict__ x, long long ldx,
         const float* __restrict__ bias, int n, const u64* __restrict__ state, int noNan,
-        int* __restrict__ greater, int* __restrict__ equal) {
+        int* __restrict__ greater, int* __restrict__ equal, int mode, const u32* __restrict__ candCount, u32 cap) {
+    if (bsSkip(mode, candCount, cap)) return;
     __shared__ int sh[2][32];
     const u32 thr = (u32) state[0];
     const float* xr = x + (long long) blockIdx.x * ldx;
     int g = 0, e = 0;
     for (int c = threadIdx.x; c < n; c += blockDim.x) {
-        u32 key = bsKey(xr, bias, c);
+        float v = xr[c];
+        if (bias) v += bias[c];
+        u32 key = f2key(v);
         g += bsAbove(key, thr, noNan);
         e += key == thr && !(noNan && key == 0xffffffffu);
     }
@@ -120,6 +251,21 @@ extern "C" __global__ void __launch_bounds__(256) bsel_count(const float* __rest
     }
 }
 
+// The candidates above and equal to the threshold, added to their rows' counts (zeroed before);
+// nothing when they overflowed.
+extern "C" __global__ void bsel_count_cand(const u32* __restrict__ candKey, const int* __restrict__ candRow,
+        const u32* __restrict__ candCount, u32 cap, const u64* __restrict__ state, int* __restrict__ greater,
+        int* __restrict__ equal) {
+    const u32 count = *candCount;
+    if (count > cap) return;
+    const u32 thr = (u32) state[0];
+    for (u32 i = blockIdx.x * blockDim.x + threadIdx.x; i < count; i += gridDim.x * blockDim.x) {
+        u32 key = candKey[i];
+        if (key > thr) atomicAdd(&greater[candRow[i]], 1);
+        else if (key == thr) atomicAdd(&equal[candRow[i]], 1);
+    }
+}
+
 // Exclusive scan of v over the block's threads; *all gets the sum. sh: 32 ints.
 __device__ __forceinline__ int blockExclusiveScan(int v, int* sh, int* all) {
     const int lane = threadIdx.x & 31, wid = threadIdx.x >> 5, nw = blockDim.x >> 5;
@@ -134,18 +280,20 @@ __device__ __forceinline__ int blockExclusiveScan(int v, int* sh, int* all) {
     return before + incl - v;
 }
 
-// One block of 1024 threads: each row keeps its keys above the threshold and, in row order, equal
-// keys until state[1] of them are taken: takeEq [rows], rowStart [rows + 1] (exclusive scan).
+// One block of 1024 threads: each row keeps its keys above the threshold (greater, plus rowAbove
+// when not null and the candidates did not overflow) and, in row order, equal keys until state[1]
+// of them are taken: takeEq [rows], rowStart [rows + 1] (exclusive scan).
 extern "C" __global__ void __launch_bounds__(1024) bsel_scan(const int* __restrict__ greater,
-        const int* __restrict__ equal, int rows, const u64* __restrict__ state, int* __restrict__ rowStart,
-        int* __restrict__ takeEq) {
+        const int* __restrict__ equal, const int* __restrict__ rowAbove, const u32* __restrict__ candCount, u32 cap,
+        int rows, const u64* __restrict__ state, int* __restrict__ rowStart, int* __restrict__ takeEq) {
     __shared__ int sh[32];
     const long long eqTotal = (long long) state[1];
+    const bool addAbove = rowAbove && *candCount <= cap;
     long long eqBase = 0;
     int base = 0;
     for (int off = 0; off < rows; off += blockDim.x) {
         int r = off + threadIdx.x;
-        int g = r < rows ? greater[r] : 0;
+        int g = r < rows ? greater[r] + (addAbove ? rowAbove[r] : 0) : 0;
         int e = r < rows ? equal[r] : 0;
         int eAll, kAll;
         long long eqBefore = eqBase + blockExclusiveScan(e, sh, &eAll);
@@ -162,11 +310,11 @@ extern "C" __global__ void __launch_bounds__(1024) bsel_scan(const int* __restri
 // One block per row: the row's kept entries (keys above the threshold, then its first takeEq[r]
 // keys equal to it) in column order at rowStart[r]: values, columns and (when rowOf is not null)
 // the row. minPos (nullable) gets the smallest positive kept value, as float bits (atomicMin).
-extern "C" __global__ void __launch_bounds__(256) bsel_write(const float* __restrict__ x, long long ldx,
-        const float* __restrict__ bias, int n, const u64* __restrict__ state, int noNan,
-        const int* __restrict__ rowStart, const int* __restrict__ takeEq, float* __restrict__ outVals,
-        int* __restrict__ outIdx, int* __restrict__ rowOf, u32* __restrict__ minPos) {
-    __shared__ int warpCnt[32];
+template <int V>
+__device__ void bselWrite(const float* __restrict__ x, long long ldx, const float* __restrict__ bias, int n,
+        const u64* __restrict__ state, int noNan, const int* __restrict__ rowStart, const int* __restrict__ takeEq,
+        float* __restrict__ outVals, int* __restrict__ outIdx, int* __restrict__ rowOf, u32* __restrict__ minPos) {
+    __shared__ int sh[32];
     const int r = blockIdx.x;
     const int base = rowStart[r];
     const int count = rowStart[r + 1] - base;
@@ -176,31 +324,45 @@ extern "C" __global__ void __launch_bounds__(256) bsel_write(const float* __rest
     const float* xr = x + (long long) r * ldx;
     int kept = 0, eqSeen = 0;
     u32 mp = 0x7f800000u;
-    for (int cb = 0; cb < n && kept < count; cb += blockDim.x) {
-        int c = cb + threadIdx.x;
-        float v = 0.f;
-        u32 key = 0;
-        if (c < n) {
-            v = xr[c];
-            if (bias) v += bias[c];
-            key = f2key(v);
+    for (int cb = 0; cb < n && kept < count; cb += blockDim.x * V) {
+        const int c = cb + threadIdx.x * V;
+        float v[V];
+        u32 key[V];
+        bsLoad<V>(xr, bias, c, n, v, key);
+        bool take[V], eq[V];
+        int nt = 0, ne = 0;
+#pragma unroll
+        for (int i = 0; i < V; i++) {
+            bool in = c + i < n;
+            take[i] = in && bsAbove(key[i], thr, noNan);
+            eq[i] = te > 0 && in && key[i] == thr && !(noNan && key[i] == 0xffffffffu);
+            nt += take[i];
+            ne += eq[i];
         }
-        bool take = c < n && bsAbove(key, thr, noNan);
+        if (!__syncthreads_or(nt + ne)) continue;
         if (te > 0) {
-            bool eq = c < n && key == thr && !(noNan && key == 0xffffffffu);
             int eAll;
-            int rank = eqSeen + blockPrefixCount(eq, warpCnt, &eAll);
-            take = take || (eq && rank < te);
+            int rank = eqSeen + blockExclusiveScan(ne, sh, &eAll);
+#pragma unroll
+            for (int i = 0; i < V; i++) {
+                if (eq[i]) {
+                    if (rank < te && !take[i]) { take[i] = true; nt++; }
+                    rank++;
+                }
+            }
             eqSeen += eAll;
         }
         int all;
-        int pos = blockPrefixCount(take, warpCnt, &all);
-        if (take) {
-            int o = base + kept + pos;
-            outVals[o] = v;
-            outIdx[o] = c;
-            if (rowOf) rowOf[o] = r;
-            if (v > 0.f) mp = min(mp, __float_as_uint(v));
+        int pos = base + kept + blockExclusiveScan(nt, sh, &all);
+#pragma unroll
+        for (int i = 0; i < V; i++) {
+            if (take[i]) {
+                outVals[pos] = v[i];
+                outIdx[pos] = c + i;
+                if (rowOf) rowOf[pos] = r;
+                if (v[i] > 0.f) mp = min(mp, __float_as_uint(v[i]));
+                pos++;
+            }
         }
         kept += all;
     }
@@ -208,4 +370,18 @@ extern "C" __global__ void __launch_bounds__(256) bsel_write(const float* __rest
         for (int o = 16; o > 0; o >>= 1) mp = min(mp, __shfl_xor_sync(0xffffffffu, mp, o));
         if ((threadIdx.x & 31) == 0 && mp < 0x7f800000u) atomicMin(minPos, mp);
     }
+}
+
+extern "C" __global__ void __launch_bounds__(256) bsel_write(const float* __restrict__ x, long long ldx,
+        const float* __restrict__ bias, int n, const u64* __restrict__ state, int noNan,
+        const int* __restrict__ rowStart, const int* __restrict__ takeEq, float* __restrict__ outVals,
+        int* __restrict__ outIdx, int* __restrict__ rowOf, u32* __restrict__ minPos) {
+    bselWrite<1>(x, ldx, bias, n, state, noNan, rowStart, takeEq, outVals, outIdx, rowOf, minPos);
+}
+
+extern "C" __global__ void __launch_bounds__(256) bsel_write4(const float* __restrict__ x, long long ldx,
+        const float* __restrict__ bias, int n, const u64* __restrict__ state, int noNan,
+        const int* __restrict__ rowStart, const int* __restrict__ takeEq, float* __restrict__ outVals,
+        int* __restrict__ outIdx, int* __restrict__ rowOf, u32* __restrict__ minPos) {
+    bselWrite<4>(x, ldx, bias, n, state, noNan, rowStart, takeEq, outVals, outIdx, rowOf, minPos);
 }

@@ -21,7 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@link CudaBackend#batchTopk}) against the scalar reference: exact agreement of the row offsets,
  * columns, values (bit for bit) and the threshold, on random shapes with many exact ties (values
  * on a coarse grid, so that the threshold's ties straddle rows), NaN (above +Inf), infinities and
- * signed zeros (-0.0 below +0.0), and totals from 1 to the whole matrix. Skipped, with the reason,
+ * signed zeros (-0.0 below +0.0), and totals from 1 to the whole matrix; with the default room for
+ * the candidates (the keys of the threshold's 11-bit bucket), with none (the select then reads the
+ * matrix again for the last bits and the counts) and with room for 64. Skipped, with the reason,
  * where no CUDA GPU is present (CI).
  */
 class CudaBatchTopKTest {
@@ -63,6 +65,17 @@ class CudaBatchTopKTest {
 
     @Test
     void matchesTheReferenceOnRandomShapes() {
+        try {
+            for (long cap : new long[] {-1, 0, 64}) {
+                gpu.batchSelect().candidateCapacity(cap);
+                matchesOnRandomShapes(cap);
+            }
+        } finally {
+            gpu.batchSelect().candidateCapacity(-1);
+        }
+    }
+
+    private void matchesOnRandomShapes(long cap) {
         Random rnd = new Random(3);
         int[][] shapes = {{1, 1}, {1, 700}, {7, 1}, {37, 129}, {64, 512}, {300, 77}, {513, 1030}, {2048, 96}};
         try (MemoryScope s = MemoryScope.open()) {
@@ -90,7 +103,7 @@ class CudaBatchTopKTest {
                     for (long total : new long[] {1, Math.min(size, rows), Math.min(size, 4L * rows), Math.min(size, 32L * rows),
                             size / 2 + 1, size - 1, size}) {
                         if (total < 1) continue;
-                        compare(s, x, (int) total, rows + " x " + n + " variant " + variant + " total " + total);
+                        compare(s, x, (int) total, rows + " x " + n + " variant " + variant + " total " + total + " candidates " + cap);
                     }
                 }
             }
