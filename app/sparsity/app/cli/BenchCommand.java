@@ -21,7 +21,7 @@ import sparsity.kernels.bench.KernelBench;
         + "autoencoder training steps phase by phase against the numpy peer (topk_sae.py); `bench prune` times "
         + "SparseGPT on all-MiniLM-L6-v2 (calibration, one 1536 x 384 layer, every layer) with the share spent in the compute layer; "
         + "`bench sweep` times an accuracy-vs-sparsity sweep on the MNIST sample (ONNX Runtime vs pruning vs the rest); "
-        + "`bench gpu` times TopK autoencoder training on a CUDA GPU against the PyTorch peer on the same GPU.")
+        + "`bench gpu` times TopK autoencoder training on a CUDA GPU against the PyTorch peer on the same GPU, and BatchTopK against our TopK.")
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: kernels, capture, attention, sae, prune, sweep or gpu.")

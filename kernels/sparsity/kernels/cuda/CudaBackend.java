@@ -18,7 +18,8 @@ import sparsity.kernels.cpu.VectorBackend;
  * its operands to the device and its results back; the rest (attention rows, histograms,
  * quantiles, Cholesky) run on the CPU backend. Per-call copies make single operations slow
  * next to the data they move; the autoencoder trainer that keeps everything on the device is
- * {@link CudaTopKSae}, which the TopK architecture uses when it is given this backend.
+ * {@link CudaTopKSae}, which the TopK and BatchTopK architectures use when they are given this
+ * backend.
  *
  * <p>Differences from the reference: sums on the GPU are not in a fixed order (atomics), so
  * results agree to rounding, not bit for bit; top-k, its order and its ties are exact.

@@ -272,7 +272,8 @@ public final class CudaTopKSae implements AutoCloseable {
         double total = 0;
         for (double v : phaseMs) total += v;
         for (int i = 0; i < PHASES.length; i++) {
-            sb.append(String.format(java.util.Locale.ROOT, "  %-42s %8.3f ms %5.1f%%%n", PHASES[i], phaseMs[i] / profiledSteps,
+            String name = i == 3 && cfg.batchTopK() ? "top-k over the batch (radix select)" : PHASES[i];
+            sb.append(String.format(java.util.Locale.ROOT, "  %-42s %8.3f ms %5.1f%%%n", name, phaseMs[i] / profiledSteps,
                     100 * phaseMs[i] / total));
         }
         sb.append(String.format(java.util.Locale.ROOT, "  %-42s %8.3f ms (GPU time of %d profiled steps; last batch copied from %s)%n",
