@@ -8,16 +8,22 @@ import java.util.List;
  * values of a rows x n matrix (plus a bias row), in the CPU's {@code batchTopk} order (Float.compare,
  * ties to the lower row, then column), written as CSR lists with each row's columns ascending; and,
  * with the same kernels, each row's entries above a threshold (JumpReLU inference). A radix select
- * on the float keys: three histogram passes over the matrix, then per-row counts, a scan over the
- * rows and the compaction. Queues its work on the given stream and never waits, except
- * {@link #countAbove}'s total. Owns small work buffers, sized for the largest row count seen.
+ * on the float keys (see {@code batch_topk.cu}): with a hint kept from the previous call (a key a
+ * little below its threshold) two reads of the matrix, else three. Queues its work on the given
+ * stream and never waits, except {@link #countAbove}'s total. Owns small work buffers, sized for
+ * the largest row count seen. Not thread-safe.
  */
 final class CudaBatchSelect implements AutoCloseable {
 
+    private static final int[] SHIFT = {21, 10, 0};
+    private static final int[] BITS = {11, 11, 10};
+    private static final int[] MASK = {0, 0xffe00000, 0xfffffc00};
+
     private final CudaDevice dev;
-    private final CudaDevice.Kernel kHist, kHist4, kGather, kGather4, kHistCand, kPick, kCount, kCountCand, kScan, kWrite, kWrite4;
+    private final CudaDevice.Kernel kHist, kHist4, kGather, kGather4, kHistCand, kPick, kCount, kCountCand, kScan, kWrite, kWrite4,
+            kBound, kBound4, kCheck, kHint;
     private final DeviceBuffer hist;
-    /** state (2 u64), then the candidate count (u32). */
+    /** state (2 u64), then the flags (5 u32: candidate counts, which path, the hint). */
     private final DeviceBuffer state;
     private final List<DeviceBuffer> rowBufs = new ArrayList<>();
     private final List<DeviceBuffer> candBufs = new ArrayList<>();
@@ -25,6 +31,14 @@ final class CudaBatchSelect implements AutoCloseable {
     private int capacity;
     private long candCap;
     private long capOverride = -1;
+    private boolean fresh = true;
+    private static final String[] STAGES = {"clear", "0. keys above the hint as candidates, check", "0. select among them",
+            "1. histogram of the top 11 bits", "2. counts above the bucket, its keys as candidates", "3. last 10 bits, row counts",
+            "4. row offsets", "5. each row's kept entries in column order"};
+    private CudaDevice.Event[] marks;
+    private double[] stageMs;
+    private int profiled, hinted;
+    private java.lang.foreign.MemorySegment hostFlags;
 
     /** The kernels from a module compiled with {@code batch_topk.cu}. */
     CudaBatchSelect(CudaDevice dev, CudaDevice.Module mod) {
@@ -40,10 +54,14 @@ final class CudaBatchSelect implements AutoCloseable {
         kScan = mod.kernel("bsel_scan");
         kWrite = mod.kernel("bsel_write");
         kWrite4 = mod.kernel("bsel_write4");
+        kBound = mod.kernel("bsel_bound");
+        kBound4 = mod.kernel("bsel_bound4");
+        kCheck = mod.kernel("bsel_check");
+        kHint = mod.kernel("bsel_hint");
         hist = dev.alloc(3L * 2048 * 8, "the batch top-k histograms");
         DeviceBuffer st;
         try {
-            st = dev.alloc(32, "the batch top-k state");
+            st = dev.alloc(48, "the batch top-k state");
         } catch (RuntimeException e) {
             hist.close();
             throw e;
@@ -54,6 +72,38 @@ final class CudaBatchSelect implements AutoCloseable {
     /** For tests: at most this many candidates (the rest of the select then reads the matrix again); negative: the default. */
     void candidateCapacity(long cap) {
         capOverride = cap;
+    }
+
+    /** Times each stage of {@link #select} from now on (each select then waits for its end); {@link #profile} reports. */
+    void startProfiling() {
+        if (marks == null) {
+            marks = new CudaDevice.Event[STAGES.length + 1];
+            for (int i = 0; i < marks.length; i++) marks[i] = dev.event(true);
+            hostFlags = dev.allocPinned(32);
+        }
+        stageMs = new double[STAGES.length];
+        profiled = 0;
+        hinted = 0;
+    }
+
+    /** Mean milliseconds per stage since {@link #startProfiling}, one indented line each; "" when not profiling. */
+    String profile() {
+        if (stageMs == null || profiled == 0) return "";
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < STAGES.length; i++) {
+            sb.append(String.format(java.util.Locale.ROOT, "      %-52s %8.3f ms%n", STAGES[i], stageMs[i] / profiled));
+        }
+        sb.append(String.format(java.util.Locale.ROOT, "      (the hint's candidates used in %d of %d selects)%n", hinted, profiled));
+        return sb.toString();
+    }
+
+    private void mark(CudaDevice.Stream stream, int i) {
+        if (stageMs != null) stream.record(marks[i]);
+    }
+
+    /** For tests: forgets the hint, so that the next select reads the matrix three times. */
+    void forgetHint() {
+        fresh = true;
     }
 
     private void ensure(int rows) {
@@ -117,36 +167,65 @@ final class CudaBatchSelect implements AutoCloseable {
         if (total < 1 || total > (long) rows * n) throw new IllegalArgumentException("total " + total + " outside [1, rows n]");
         ensure(rows);
         long cap = ensureCandidates(total, (long) rows * n);
-        long cnt = state.ptr() + 16;
+        long flags = state.ptr() + 16;
+        mark(stream, 0);
         stream.fill32(hist.ptr(), 0, 3L * 2048 * 2);
-        stream.fill32(state.ptr(), 0, 8);
+        stream.fill32(state.ptr(), 0, 2);
         stream.fill32(state.ptr() + 8, (int) total, 1);
         stream.fill32(state.ptr() + 12, (int) (total >>> 32), 1);
+        stream.fill32(flags, 0, fresh ? 5 : 3);
+        fresh = false;
         stream.fill32(greater.ptr(), 0, rows);
         stream.fill32(equal.ptr(), 0, rows);
         boolean v4 = vec4(x, ldx, bias, n);
         int blocks = Math.max(1, Math.min(rows, 4 * dev.multiprocessors()));
         int candBlocks = Math.max(1, 2 * dev.multiprocessors());
         long h0 = hist.ptr(), h1 = h0 + 8L * 2048, h2 = h1 + 8L * 2048;
-        int capArg = (int) cap;
-        // 1. top 11 bits over the matrix
-        dev.launch(v4 ? kHist4 : kHist, blocks, 1, 512, 1, 0, stream, x, ldx, bias, rows, n, state, 0, 21, 11, h0, 0, cnt, capArg);
-        dev.launch(kPick, 1, 1, 1024, 1, 0, stream, h0, 11, 21, state);
+        int c = (int) cap;
+        mark(stream, 1);
+        // 0. the keys at or above the hint as candidates; used when they hold the total and fit
+        dev.launch(v4 ? kBound4 : kBound, blocks, 1, 512, 1, 0, stream, x, ldx, bias, rows, n, candKey, candRow, flags, c);
+        dev.launch(kCheck, 1, 1, 1, 1, 0, stream, flags, c, total);
+        mark(stream, 2);
+        for (int p = 0; p < 3; p++) {
+            long h = h0 + 8L * 2048 * p;
+            dev.launch(kHistCand, candBlocks, 1, 512, 1, 0, stream, candKey, flags, c, state, MASK[p], SHIFT[p], BITS[p], h, 3);
+            dev.launch(kPick, 1, 1, 1024, 1, 0, stream, h, BITS[p], SHIFT[p], state, 3, flags, c);
+        }
+        dev.launch(kCountCand, candBlocks, 1, 256, 1, 0, stream, candKey, candRow, flags, c, state, greater, equal, 3);
+        mark(stream, 3);
+        // without a usable hint: 1. top 11 bits over the matrix
+        dev.launch(v4 ? kHist4 : kHist, blocks, 1, 512, 1, 0, stream, x, ldx, bias, rows, n, state, 0, 21, 11, h0, 2, flags, c);
+        dev.launch(kPick, 1, 1, 1024, 1, 0, stream, h0, 11, 21, state, 2, flags, c);
+        mark(stream, 4);
         // 2. per-row counts above the bucket, the bucket's keys as candidates, bits [10, 21)
         dev.launch(v4 ? kGather4 : kGather, blocks, 1, 512, 1, 0, stream, x, ldx, bias, rows, n, state, h1, rowAbove, candKey,
-                candRow, cnt, capArg);
-        dev.launch(kPick, 1, 1, 1024, 1, 0, stream, h1, 11, 10, state);
+                candRow, flags, c);
+        dev.launch(kPick, 1, 1, 1024, 1, 0, stream, h1, 11, 10, state, 2, flags, c);
+        mark(stream, 5);
         // 3. bits [0, 10) over the candidates (over the matrix when they overflowed), per-row counts
-        dev.launch(kHistCand, candBlocks, 1, 512, 1, 0, stream, candKey, cnt, capArg, state, h2);
-        dev.launch(v4 ? kHist4 : kHist, blocks, 1, 512, 1, 0, stream, x, ldx, bias, rows, n, state, 0xfffffc00, 0, 10, h2, 1, cnt,
-                capArg);
-        dev.launch(kPick, 1, 1, 1024, 1, 0, stream, h2, 10, 0, state);
-        dev.launch(kCountCand, candBlocks, 1, 256, 1, 0, stream, candKey, candRow, cnt, capArg, state, greater, equal);
-        dev.launch(kCount, rows, 1, 256, 1, 0, stream, x, ldx, bias, n, state, 0, greater, equal, 1, cnt, capArg);
-        // 4. offsets, 5. each row's kept entries in column order
-        dev.launch(kScan, 1, 1, 1024, 1, 0, stream, greater, equal, rowAbove, cnt, capArg, rows, state, rowStart, takeEq);
+        dev.launch(kHistCand, candBlocks, 1, 512, 1, 0, stream, candKey, flags, c, state, MASK[2], SHIFT[2], BITS[2], h2, 4);
+        dev.launch(v4 ? kHist4 : kHist, blocks, 1, 512, 1, 0, stream, x, ldx, bias, rows, n, state, MASK[2], SHIFT[2], BITS[2], h2, 1,
+                flags, c);
+        dev.launch(kPick, 1, 1, 1024, 1, 0, stream, h2, 10, 0, state, 2, flags, c);
+        dev.launch(kCountCand, candBlocks, 1, 256, 1, 0, stream, candKey, candRow, flags, c, state, greater, equal, 4);
+        dev.launch(kCount, rows, 1, 256, 1, 0, stream, x, ldx, bias, n, state, 0, greater, equal, 1, flags, c);
+        mark(stream, 6);
+        // 4. offsets, 5. each row's kept entries in column order; the next hint
+        dev.launch(kScan, 1, 1, 1024, 1, 0, stream, greater, equal, rowAbove, flags, c, rows, state, rowStart, takeEq);
+        mark(stream, 7);
         dev.launch(v4 ? kWrite4 : kWrite, rows, 1, 256, 1, 0, stream, x, ldx, bias, n, state, 0, rowStart, takeEq, vals, idx, rowOf,
                 minPos);
+        dev.launch(kHint, 1, 1, 1, 1, 0, stream, state, flags);
+        if (stageMs != null) {
+            stream.record(marks[STAGES.length]);
+            stream.downloadAsync(hostFlags, flags, 20);
+            marks[STAGES.length].synchronize();
+            stream.synchronize();
+            for (int i = 0; i < STAGES.length; i++) stageMs[i] += marks[i + 1].millisSince(marks[i]);
+            profiled++;
+            if (hostFlags.get(java.lang.foreign.ValueLayout.JAVA_INT, 8) != 0) hinted++;
+        }
     }
 
     /**
@@ -156,11 +235,11 @@ final class CudaBatchSelect implements AutoCloseable {
      */
     int countAbove(CudaDevice.Stream stream, long x, long ldx, long bias, int rows, int n, float theta, long rowStart) {
         ensure(rows);
-        long cnt = state.ptr() + 16;
+        long flags = state.ptr() + 16;
         stream.fill32(state.ptr(), key(theta), 1);
-        stream.fill32(state.ptr() + 4, 0, 4);
-        dev.launch(kCount, rows, 1, 256, 1, 0, stream, x, ldx, bias, n, state, 1, greater, equal, 0, cnt, 0);
-        dev.launch(kScan, 1, 1, 1024, 1, 0, stream, greater, equal, 0L, cnt, 0, rows, state, rowStart, takeEq);
+        stream.fill32(state.ptr() + 4, 0, 3);
+        dev.launch(kCount, rows, 1, 256, 1, 0, stream, x, ldx, bias, n, state, 1, greater, equal, 0, flags, 0);
+        dev.launch(kScan, 1, 1, 1024, 1, 0, stream, greater, equal, 0L, flags, 0, rows, state, rowStart, takeEq);
         try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
             java.lang.foreign.MemorySegment h = a.allocate(4, 4);
             stream.synchronize();
@@ -177,6 +256,8 @@ final class CudaBatchSelect implements AutoCloseable {
 
     @Override
     public void close() {
+        if (marks != null) for (CudaDevice.Event e : marks) e.close();
+        if (hostFlags != null) dev.freePinned(hostFlags);
         free(rowBufs);
         free(candBufs);
         hist.close();

@@ -263,6 +263,7 @@ public final class CudaTopKSae implements AutoCloseable {
         }
         phaseMs = new double[PHASES.length];
         profiledSteps = 0;
+        if (select != null) select.startProfiling();
     }
 
     /** Mean milliseconds per phase since {@link #startProfiling()}, one line each; "" when not profiling. */
@@ -278,6 +279,7 @@ public final class CudaTopKSae implements AutoCloseable {
         }
         sb.append(String.format(java.util.Locale.ROOT, "  %-42s %8.3f ms (GPU time of %d profiled steps; last batch copied from %s)%n",
                 "total", total / profiledSteps, profiledSteps, lastUpload));
+        if (select != null) sb.append("    the batch-wide top-k by stage:\n").append(select.profile());
         return sb.toString();
     }
 
