@@ -221,18 +221,22 @@ __device__ void bselBound(const float* __restrict__ x, long long ldx, const floa
             float v[V];
             u32 key[V];
             bsLoad<V>(xr, bias, c, n, v, key);
+            // candidates are rare: one ballot for the V keys of each thread, a scan only when some are
+            int nc = 0;
+#pragma unroll
+            for (int i = 0; i < V; i++) nc += c + i < n && key[i] >= hint;
+            if (__ballot_sync(0xffffffffu, nc > 0) == 0u) continue;
+            int incl = nc;
+            for (int o = 1; o < 32; o <<= 1) { int t = __shfl_up_sync(0xffffffffu, incl, o); if (lane >= o) incl += t; }
+            u32 base = 0;
+            if (lane == 31) base = atomicAdd(&flags[1], (u32) incl);
+            base = __shfl_sync(0xffffffffu, base, 31);
+            u32 pos = base + (u32) (incl - nc);
 #pragma unroll
             for (int i = 0; i < V; i++) {
-                bool cand = c + i < n && key[i] >= hint;
-                u32 bal = __ballot_sync(0xffffffffu, cand);
-                if (bal) {
-                    u32 base = 0;
-                    if (lane == 0) base = atomicAdd(&flags[1], (u32) __popc(bal));
-                    base = __shfl_sync(0xffffffffu, base, 0);
-                    if (cand) {
-                        u32 pos = base + __popc(bal & ((1u << lane) - 1u));
-                        if (pos < cap) { candKey[pos] = key[i]; candRow[pos] = r; }
-                    }
+                if (c + i < n && key[i] >= hint) {
+                    if (pos < cap) { candKey[pos] = key[i]; candRow[pos] = r; }
+                    pos++;
                 }
             }
         }
