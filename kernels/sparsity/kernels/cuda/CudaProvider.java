@@ -3,26 +3,43 @@ package sparsity.kernels.cuda;
 import sparsity.kernels.Backend;
 import sparsity.kernels.Backends;
 
-/** Registers the "cuda" backend with {@link Backends}; available only where {@link Cuda#probe()} finds a GPU. */
-public final class CudaProvider implements Backends.Provider {
+/**
+ * Registers the GPU backends with {@link Backends}, one provider per precision of the encoder
+ * product: "cuda" (fp32), and its subclasses {@link CudaTf32Provider} and {@link CudaBf16Provider};
+ * each is available only where {@link Cuda#probe()} finds a GPU.
+ */
+public class CudaProvider implements Backends.Provider {
 
-    @Override
-    public String name() {
-        return CudaBackend.NAME;
+    private final String name;
+    private final CudaTopKSae.Precision precision;
+
+    /** "cuda": plain fp32 products. */
+    public CudaProvider() {
+        this(CudaBackend.NAME, CudaTopKSae.Precision.FP32);
+    }
+
+    protected CudaProvider(String name, CudaTopKSae.Precision precision) {
+        this.name = name;
+        this.precision = precision;
     }
 
     @Override
-    public boolean available() {
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final boolean available() {
         return Cuda.available();
     }
 
     @Override
-    public String unavailableReason() {
+    public final String unavailableReason() {
         return Cuda.probe().reason();
     }
 
     @Override
-    public Backend create(int threads) {
-        return new CudaBackend(threads);
+    public final Backend create(int threads) {
+        return new CudaBackend(threads, precision);
     }
 }

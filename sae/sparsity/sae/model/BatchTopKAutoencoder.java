@@ -99,21 +99,32 @@ public final class BatchTopKAutoencoder extends SparseAutoencoder implements Inf
      */
     @Override
     public double calibrateThreshold(sparsity.sae.train.Batches data, int batchSize, long first, int count) throws java.io.IOException {
+        double m = meanSmallestKept(data, batchSize, d, first, count, x -> batchForward(x, batch(batchSize)));
+        if (!Double.isNaN(m)) threshold = m;
+        return threshold;
+    }
+
+    /**
+     * The mean over {@code count} batches of {@code data} (indices {@code first}, ...) of the
+     * smallest positive value the batch-wide top-k keeps ({@code smallestKept} of a batch; not
+     * finite when it keeps none); NaN when no batch keeps one. Shared with the GPU class.
+     */
+    static double meanSmallestKept(sparsity.sae.train.Batches data, int batchSize, int d, long first, int count,
+                                   java.util.function.ToDoubleFunction<FloatMatrix> smallestKept) throws java.io.IOException {
         double sum = 0;
         int used = 0;
         try (MemoryScope s = MemoryScope.open()) {
             FloatMatrix x = s.floats(batchSize, d);
             for (int i = 0; i < count; i++) {
                 data.batch(first + i, x);
-                double m = batchForward(x, batch(batchSize));
+                double m = smallestKept.applyAsDouble(x);
                 if (Double.isFinite(m)) {
                     sum += m;
                     used++;
                 }
             }
         }
-        if (used > 0) threshold = sum / used;
-        return threshold;
+        return used > 0 ? sum / used : Double.NaN;
     }
 
     @Override

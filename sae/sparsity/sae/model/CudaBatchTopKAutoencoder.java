@@ -2,7 +2,6 @@ package sparsity.sae.model;
 
 import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.IntMatrix;
-import sparsity.kernels.MemoryScope;
 import sparsity.kernels.cuda.CudaBackend;
 import sparsity.kernels.cuda.CudaTopKSae;
 
@@ -60,20 +59,8 @@ public final class CudaBatchTopKAutoencoder extends CudaSparseAutoencoder implem
     @Override
     public double calibrateThreshold(sparsity.sae.train.Batches data, int batchSize, long first, int count) throws java.io.IOException {
         ensureDevice();
-        double sum = 0;
-        int used = 0;
-        try (MemoryScope s = MemoryScope.open()) {
-            FloatMatrix x = s.floats(batchSize, d);
-            for (int i = 0; i < count; i++) {
-                data.batch(first + i, x);
-                double m = gpu.forwardBatch(x, null, null, null);
-                if (Double.isFinite(m)) {
-                    sum += m;
-                    used++;
-                }
-            }
-        }
-        if (used > 0) threshold = sum / used;
+        double m = BatchTopKAutoencoder.meanSmallestKept(data, batchSize, d, first, count, x -> gpu.forwardBatch(x, null, null, null));
+        if (!Double.isNaN(m)) threshold = m;
         return threshold;
     }
 
