@@ -150,6 +150,34 @@ public record MaskArtifact(Provenance provenance, Map<String, Mask> masks, Map<S
         return "the mask was made from another file of the model (sha256 " + provenance.modelSha256() + "); the shapes fit, so it is applied";
     }
 
+    /**
+     * The pruning result this mask file records, against {@code model} (the model it was made
+     * for: each masked weight must be there with the mask's shape), as a reopened workspace shows
+     * it: the method and settings from the provenance, the masks and any updated weights, a
+     * report per prunable weight (PRUNED for the masked ones, EXCLUDED "not in this mask file"
+     * for the rest). Structured methods' per-block lists of removed units are not kept in the
+     * file (only their lines in words, {@link Provenance#removed()}), so {@code removed()} is empty.
+     *
+     * @throws IllegalArgumentException for a mask of another model (a masked tensor missing or of
+     *                                  another shape) or of a method this version does not know
+     */
+    public PruneResult toResult(ai.onnx.proto.OnnxMl.ModelProto model) {
+        Map<String, float[]> values = PrunedModels.values(model, this);
+        List<LayerReport> layers = new ArrayList<>();
+        for (PrunableWeight w : PrunableWeights.find(model)) {
+            Mask m = masks.get(w.name());
+            layers.add(m == null ? new LayerReport(w, LayerReport.Status.EXCLUDED, w.count(), 0, "not in this mask file")
+                    : new LayerReport(w, LayerReport.Status.PRUNED, w.count(), m.pruned(), ""));
+        }
+        Provenance p = provenance;
+        PruneMethod method = Pruning.method(p.method());
+        PruneSpec spec = new PruneSpec(p.method(), p.sparsity(), p.nm().isEmpty() ? null : NM.parse(p.nm()), p.include(), p.exclude(),
+                p.seed());
+        Map<String, boolean[]> keep = new LinkedHashMap<>();
+        masks.forEach((name, m) -> keep.put(name, m.keep()));
+        return new PruneResult(spec, method, values, keep, layers, List.of(), p.calibration(), p.calibrationTokens(), p.importance());
+    }
+
     /** Weights the masks cover, and how many of them are pruned. */
     public long count() {
         return masks.values().stream().mapToLong(m -> m.keep().length).sum();

@@ -80,6 +80,16 @@ public final class PrunedModels {
      * @throws IllegalArgumentException when a masked tensor is missing or has another shape
      */
     public static ModelProto apply(ModelProto model, MaskArtifact mask) {
+        return withWeights(model, values(model, mask));
+    }
+
+    /**
+     * The values {@link #apply(ModelProto, MaskArtifact)} writes: each masked tensor (the mask's
+     * updated values, else the model's) with its pruned entries zero.
+     *
+     * @throws IllegalArgumentException when a masked tensor is missing or of another shape
+     */
+    public static Map<String, float[]> values(ModelProto model, MaskArtifact mask) {
         Map<String, float[]> values = new LinkedHashMap<>();
         for (var e : mask.masks().entrySet()) {
             String name = e.getKey();
@@ -95,7 +105,7 @@ public final class PrunedModels {
             for (int i = 0; i < v.length; i++) if (!keep[i]) v[i] = 0;
             values.put(name, v);
         }
-        return withWeights(model, values);
+        return values;
     }
 
     private static TensorProto replaced(TensorProto t, float[] v) {

@@ -112,6 +112,7 @@ public final class MainWindow implements ModelLoader.Host {
         sidebar.setOnSelect(e -> {
             if ("store".equals(e.kind())) captures.open(e.id());
             if ("sae".equals(e.kind())) autoencoders.open(e.id());
+            if (sparsity.app.workspace.Artifact.MASK.equals(e.kind())) pruning.open(e.id());
             if (!"model".equals(e.kind())) return;
             tabs.byKey(e.id()).ifPresentOrElse(tabs::select, () -> workspace.openArtifact(e.id()));
         });

@@ -126,7 +126,7 @@ final class PruneController {
             show(m, label, r);
             window.sidebar().put(new SidebarEntry("mask-" + Integer.toHexString(maskFile.toString().hashCode()), Artifact.MASK,
                     maskFile.getFileName().toString(), false, maskFile.toString()));
-            masks.put("mask-" + Integer.toHexString(maskFile.toString().hashCode()), new MaskRecord(maskFile, r, m.displayName(), label));
+            masks.put("mask-" + Integer.toHexString(maskFile.toString().hashCode()), new MaskRecord(maskFile, r, m.displayName(), label, m.key()));
             String msg = String.format(Locale.ROOT, "Pruned %s: %s, %,d of %,d weights (%.2f%%); mask saved to %s", m.displayName(), label,
                     r.pruned(), r.prunable(), 100 * r.sparsity(), maskFile);
             window.workspace().folder().ifPresentOrElse(ws -> window.workspace().saveTo(ws, msg), () -> window.status(msg));
@@ -134,7 +134,80 @@ final class PruneController {
         return window.jobs().submit(task.getTitle(), task);
     }
 
-    private record MaskRecord(Path file, PruneResult result, String model, String label) {
+    /** A saved mask: its result and the model tab it was made on, or (from a reopened workspace) only its file. */
+    private record MaskRecord(Path file, PruneResult result, String model, String label, String modelKey) {
+    }
+
+    /**
+     * Lists a reopened workspace's masks under Masks (missing files marked); their results are
+     * rebuilt from the mask files when chosen ({@link #open}).
+     */
+    void restore(Path workspaceDir, List<Artifact> artifacts) {
+        for (Artifact a : artifacts) {
+            String where = a.path() != null ? a.path() : a.provenance() == null ? null : a.provenance().settings().get("file");
+            if (where == null) continue;
+            Path file = workspaceDir.resolve(where).normalize();
+            String model = a.provenance() == null ? "" : a.provenance().source();
+            masks.put(a.id(), new MaskRecord(file, null, model, null, null));
+            window.sidebar().put(new SidebarEntry(a.id(), Artifact.MASK, a.name(), !Files.isRegularFile(file), file.toString()));
+        }
+    }
+
+    /**
+     * Shows a mask chosen under Masks: its result tab when it is open; else the result is
+     * rebuilt from the mask file on the open model it was made for (matched by the file's
+     * sha256, then by name) as a job. Says what to open first when that model is not open.
+     */
+    void open(String id) {
+        MaskRecord r = masks.get(id);
+        if (r == null) return;
+        if (r.result() != null && r.modelKey() != null) {
+            Tab t = tabs.get(r.modelKey() + "|" + r.label());
+            if (t != null) {
+                window.tabs().view().getSelectionModel().select(t);
+                return;
+            }
+            Optional<OpenModel> m = window.tabs().all().stream().filter(o -> o.key().equals(r.modelKey())).findFirst();
+            if (m.isPresent()) {
+                show(m.get(), r.label(), r.result());
+                return;
+            }
+        }
+        if (!Files.isRegularFile(r.file())) {
+            window.status("Mask " + r.file().getFileName() + " is missing: " + r.file() + " not found");
+            return;
+        }
+        List<OpenModel> open = window.tabs().all();
+        record Rebuilt(OpenModel model, String label, PruneResult result) {
+        }
+        ProgressTask<Rebuilt> task = ProgressTask.of("Open mask " + r.file().getFileName(), progress -> {
+            MaskArtifact a = MaskFile.read(r.file());
+            OpenModel match = null;
+            for (OpenModel o : open) {
+                if (o.file() != null && a.provenance().modelSha256().equalsIgnoreCase(OnnxModels.sha256(o.file()))) match = o;
+            }
+            if (match == null) {
+                for (OpenModel o : open) {
+                    if (o.file() != null && o.displayName().equals(a.provenance().model())) match = o;
+                }
+            }
+            if (match == null) {
+                throw new IllegalArgumentException("open the model this mask was made for first: " + a.provenance().model()
+                        + " (sha256 " + a.provenance().modelSha256() + ")");
+            }
+            PruneResult result = a.toResult(OnnxModels.read(match.file()));
+            return new Rebuilt(match, result.spec().describe(), result);
+        });
+        task.setOnSucceeded(e -> {
+            Rebuilt b = task.getValue();
+            results.computeIfAbsent(b.model().key(), k -> new LinkedHashMap<>()).put(b.label(), b.result());
+            masks.put(id, new MaskRecord(r.file(), b.result(), b.model().displayName(), b.label(), b.model().key()));
+            show(b.model(), b.label(), b.result());
+            window.status(String.format(Locale.ROOT, "Opened the mask %s on %s: %s, %,d of %,d weights (%.2f%%)", r.file().getFileName(),
+                    b.model().displayName(), b.label(), b.result().pruned(), b.result().prunable(), 100 * b.result().sparsity()));
+        });
+        task.setOnFailed(e -> window.status("Could not open the mask " + r.file().getFileName() + ": " + task.getException().getMessage()));
+        window.jobs().submit(task.getTitle(), task);
     }
 
     // ---- sweeps ---------------------------------------------------------------------------------

@@ -176,8 +176,9 @@ final class WorkspaceController {
         Set<String> open = new HashSet<>(sel.openArtifactIds());
         window.captures().restore(ws.dir(), ws.state().artifacts().stream().filter(a -> Artifact.STORE.equals(a.kind())).toList());
         window.autoencoders().restore(ws.dir(), ws.state().artifacts().stream().filter(a -> Artifact.SAE.equals(a.kind())).toList());
+        window.pruning().restore(ws.dir(), ws.state().artifacts().stream().filter(a -> Artifact.MASK.equals(a.kind())).toList());
         for (Artifact a : ws.state().artifacts()) {
-            if (Artifact.STORE.equals(a.kind()) || Artifact.SAE.equals(a.kind())) continue; // their controllers list them
+            if (Artifact.STORE.equals(a.kind()) || Artifact.SAE.equals(a.kind()) || Artifact.MASK.equals(a.kind())) continue; // their controllers list them
             boolean missing = ws.isMissing(a) || (Artifact.MODEL.equals(a.kind()) && !opened.modelFiles().containsKey(a.id()));
             boolean loads = Artifact.MODEL.equals(a.kind()) && !missing && open.contains(a.id());
             if (!loads) keepUnopened(a, missing); // the loaded ones are listed once their tab is there

@@ -125,6 +125,23 @@ class MaskFileTest {
                 assertArrayEquals(PrunedModels.stored(direct, name), PrunedModels.stored(viaFile, name), 0f, spec.describe() + " " + name);
             }
             assertEquals(r.pruned() + (spec.method().equals("channels") ? 128 + 64 : 0), back.pruned(), "masks of biases count too");
+            // the result a reopened workspace shows: the same masks, layers, figures and settings
+            PruneResult again = back.toResult(m);
+            assertEquals(r.spec(), again.spec(), spec.describe());
+            assertEquals(r.method(), again.method());
+            assertEquals(r.pruned(), again.pruned(), spec.describe());
+            assertEquals(r.prunable(), again.prunable(), spec.describe());
+            assertEquals(r.sparsity(), again.sparsity(), 0, spec.describe());
+            assertEquals(r.masks().keySet(), again.masks().keySet());
+            for (String name : r.masks().keySet()) assertArrayEquals(r.masks().get(name), again.masks().get(name), name);
+            for (LayerReport l : r.layers()) {
+                LayerReport b = again.layers().stream().filter(x -> x.name().equals(l.name())).findFirst().orElseThrow();
+                assertEquals(l.pruned(), b.pruned(), l.name());
+                assertEquals(l.status() == LayerReport.Status.PRUNED, b.status() == LayerReport.Status.PRUNED, l.name());
+            }
+            for (String name : r.weights().keySet()) {
+                assertArrayEquals(PrunedModels.stored(direct, name), PrunedModels.stored(again.applyTo(m), name), 0f, name);
+            }
             if (r.method().updatesKept()) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> back.checkModel("00".repeat(32)));
                 assertTrue(e.getMessage().contains("updated weights"), e.getMessage());
@@ -135,5 +152,7 @@ class MaskFileTest {
         MaskArtifact wrong = golden();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PrunedModels.apply(m, wrong));
         assertTrue(e.getMessage().contains("no tensor fc.weight"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> wrong.toResult(m));
+        assertTrue(e.getMessage().contains("no tensor fc.weight") && e.getMessage().contains("made for tiny.onnx"), e.getMessage());
     }
 }

@@ -66,6 +66,62 @@ class PruneUiTest extends MainWindowUiTest {
         OnnxModels.verifyWithRuntime(out);
     }
 
+    /**
+     * A mask saved in a workspace comes back with it: reopened, it is listed under Masks, and
+     * choosing it rebuilds its result tab from the file on the model (the same sparsity, layers
+     * and mask); with the model closed it says which model to open first.
+     */
+    @Test
+    void aMaskInAReopenedWorkspaceOpensItsResultAgain(FxRobot robot) throws Exception {
+        Path ws = Files.createTempDirectory(tmp, "ws-masks");
+        CaptureUiTest.run(() -> window.openSample(SampleModels.MNIST_MLP));
+        UiFixtures.waitUntil(UiFixtures.LOAD_TIMEOUT_S, () -> fx(() -> window.tabs().all().size() == 1));
+        CaptureUiTest.run(() -> window.workspace().saveTo(ws));
+        UiFixtures.waitUntil(30, () -> status().startsWith("Saved workspace to "), this::status);
+        CaptureUiTest.run(() -> window.pruning().openDialogForActive());
+        UiFixtures.waitUntil(20, () -> window.pruning().dialogStage().isPresent(), this::status);
+        CaptureUiTest.run(() -> {
+            robot.lookup("#pruneMethod").queryAs(javafx.scene.control.ComboBox.class).setValue("magnitude");
+            robot.lookup("#pruneSparsity").queryAs(TextField.class).setText("0.7");
+        });
+        robot.clickOn("#pruneStart");
+        UiFixtures.waitUntil(120, () -> fx(() -> window.pruning().view("magnitude 70").isPresent()), this::status);
+        UiFixtures.waitUntil(30, () -> status().contains("mask saved to " + ws.resolve("masks")), this::status);
+        sparsity.analysis.prune.PruneResult before = fx(() -> window.pruning().view("magnitude 70").orElseThrow().result());
+        sparsity.app.workspace.Artifact mask = sparsity.app.workspace.Workspaces.open(ws).state().artifacts().stream()
+                .filter(a -> sparsity.app.workspace.Artifact.MASK.equals(a.kind())).findFirst().orElseThrow();
+        assertTrue(mask.path() != null && mask.path().startsWith("masks/"), "kept relative to the workspace: " + mask.path());
+
+        CaptureUiTest.run(() -> window.workspace().open(ws));
+        UiFixtures.waitUntil(UiFixtures.LOAD_TIMEOUT_S, () -> status().startsWith("Opened workspace")
+                && fx(() -> window.tabs().all().size() == 1 && window.jobs().running().isEmpty()), this::status);
+        assertTrue(fx(() -> window.pruning().view("magnitude 70").isEmpty()), "no result tab until the mask is chosen");
+        assertEquals(1, fx(() -> window.sidebar().entries(sparsity.app.workspace.Artifact.MASK).size()));
+        CaptureUiTest.run(() -> window.pruning().open(mask.id()));
+        UiFixtures.waitUntil(60, () -> fx(() -> window.pruning().view("magnitude 70").isPresent()), this::status);
+        assertTrue(status().startsWith("Opened the mask "), status());
+        PruneResultView v = fx(() -> window.pruning().view("magnitude 70").orElseThrow());
+        assertEquals(before.pruned(), fx(() -> v.result().pruned()));
+        assertEquals(before.sparsity(), fx(() -> v.result().sparsity()), 0);
+        for (String w : before.masks().keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(before.masks().get(w), fx(() -> v.result().masks().get(w)), w);
+        }
+        LayerReport fc1 = fx(() -> v.table().getItems().stream().filter(l -> l.status() == LayerReport.Status.PRUNED).findFirst().orElseThrow());
+        CaptureUiTest.run(() -> v.table().getSelectionModel().select(fc1));
+        assertNotNull(fx(v::maskView), "the chosen weight's mask is shown");
+
+        // the model closed: choosing the mask says what to open first
+        CaptureUiTest.run(() -> window.tabs().closeAll());
+        CaptureUiTest.run(() -> window.workspace().open(ws));
+        UiFixtures.waitUntil(UiFixtures.LOAD_TIMEOUT_S, () -> status().startsWith("Opened workspace")
+                && fx(() -> window.jobs().running().isEmpty()), this::status);
+        CaptureUiTest.run(() -> window.tabs().closeAll());
+        CaptureUiTest.run(() -> window.pruning().open(mask.id()));
+        UiFixtures.waitUntil(30, () -> status().startsWith("Could not open the mask "), this::status);
+        assertTrue(status().contains("open the model this mask was made for first: "
+                + SampleModels.path(SampleModels.MNIST_MLP).getFileName()), status());
+    }
+
     @Test
     void aSweepDrawsItsCurveLiveThenSensitivityAndTeal(FxRobot robot) throws Exception {
         CaptureUiTest.run(() -> window.openSample(SampleModels.MNIST_MLP));
