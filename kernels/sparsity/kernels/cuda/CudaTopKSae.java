@@ -133,8 +133,10 @@ public final class CudaTopKSae implements AutoCloseable {
     // per input column and scalars
     // sums: doubles [0, 64) (stats[8]), ints [64, 96) (istats[8])
     private final DeviceBuffer colsums, gBPre, sums, auxScale;
-    // W_enc rounded to bf16 for the encoder product (BF16 precision only)
+    // W_enc rounded to bf16 for the encoder product (BF16 precision only): written with W_enc by
+    // the update kernel; rewritten from W_enc when the host has set the weights
     private DeviceBuffer wEnc16;
+    private boolean wEnc16Fresh;
     private final long stats, istats;
     private final MemorySegment hostStats;
     private final MemorySegment hostFired;
@@ -386,6 +388,7 @@ public final class CudaTopKSae implements AutoCloseable {
         put(wDec, wDecH, dev);
         put(bEnc, bEncH, dev);
         put(bPre, bPreH, dev);
+        wEnc16Fresh = false;
     }
 
     /** Downloads the weights into host matrices of the same shapes as {@link #setParams}. */
@@ -483,7 +486,7 @@ public final class CudaTopKSae implements AutoCloseable {
         if (phaseMs != null) stream.record(marks[0]);
         dev.launch(kAdam, grid(d, 256), 1, 256, 1, 0, stream, bPre, gBPre, mBPre, vBPre, (long) d, lr, b1, b2, eps, c1, c2);
         dev.launch(kLatentUpdate, n, 1, dt4 > 0 ? dt4 : dt, 1, 0, stream, start, b.erow, b.ez, b.egz, b.gx, b.gaux, b.xc, wEnc, mWEnc, vWEnc,
-                wDec, mWDec, vWDec, bEnc, mBEnc, vBEnc, gBEnc, lr, b1, b2, eps, c1, c2);
+                wDec, mWDec, vWDec, bEnc, mBEnc, vBEnc, gBEnc, lr, b1, b2, eps, c1, c2, orNull(wEnc16));
         if (phaseMs != null) {
             stream.record(marks[PHASES.length]);
             marks[PHASES.length].synchronize();
@@ -592,7 +595,7 @@ public final class CudaTopKSae implements AutoCloseable {
         stream.fill32(gBEnc.ptr(), 0, n);
         mark(1);
         // 1. center, encoder product
-        dev.launch(kPrep, grid(rd, 256), 1, 256, 1, 0, stream, x, bPre, b.xc, rd);
+        dev.launch(kPrep, grid(rd, 256), 1, 256, 1, 0, stream, x, bPre, b.xc, rd, orNull(b.xc16));
         dev.launch(kColsum, (d + 31) / 32, colGrid, 32, 8, 0, stream, x, rows, d, colsums.ptr(), 0L);
         mark(2);
         encoderProduct(b, rows);
@@ -671,19 +674,26 @@ public final class CudaTopKSae implements AutoCloseable {
     }
 
     /**
-     * h = xc W_enc^T [rows x n] by cuBLAS in the configured precision; in bf16 the centered batch
-     * and W_enc are first rounded to bf16 copies (W_enc every time: it moved in the last update).
+     * h = xc W_enc^T [rows x n] by cuBLAS in the configured precision; in bf16 from the bf16
+     * copies of the centered batch (written by the centering kernel) and of W_enc (written by the
+     * update kernel with W_enc; rounded here from W_enc only after the host set the weights).
      */
     private void encoderProduct(Batch b, int rows) {
         if (cfg.precision() == Precision.BF16) {
-            long rd = (long) rows * d;
-            long nd = (long) n * d;
-            dev.launch(kToBf16, grid(rd, 256), 1, 256, 1, 0, stream, b.xc, b.xc16, rd);
-            dev.launch(kToBf16, grid(nd, 256), 1, 256, 1, 0, stream, wEnc, wEnc16, nd);
+            if (!wEnc16Fresh) {
+                long nd = (long) n * d;
+                dev.launch(kToBf16, grid(nd, 256), 1, 256, 1, 0, stream, wEnc, wEnc16, nd);
+                wEnc16Fresh = true;
+            }
             blas.gemmBf16(false, true, rows, n, d, 1f, b.xc16.ptr(), d, wEnc16.ptr(), d, 0f, b.h.ptr(), n);
         } else {
             blas.gemm(false, true, rows, n, d, 1f, b.xc.ptr(), d, wEnc.ptr(), d, 0f, b.h.ptr(), n);
         }
+    }
+
+    /** A device buffer, or a null pointer for the kernels' optional arguments. */
+    private static Object orNull(DeviceBuffer b) {
+        return b == null ? (Object) 0L : b;
     }
 
     private static int grid(long total, int threads) {
@@ -775,7 +785,7 @@ public final class CudaTopKSae implements AutoCloseable {
         stream.synchronize();
         check(x, x.rows(), d, "x");
         put(b.x, x, dev);
-        dev.launch(kPrep, grid(rd, 256), 1, 256, 1, 0, stream, b.x, bPre, b.xc, rd);
+        dev.launch(kPrep, grid(rd, 256), 1, 256, 1, 0, stream, b.x, bPre, b.xc, rd, orNull(b.xc16));
         encoderProduct(b, x.rows());
         return b;
     }

@@ -11,6 +11,13 @@ __device__ __forceinline__ u32 f2key(float f) {
     return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
 }
 
+// A float rounded to bfloat16 bits: nearest, ties to even; NaN stays NaN (as torch's .to(bfloat16)).
+__device__ __forceinline__ unsigned short bf16_rne(float f) {
+    u32 u = __float_as_uint(f);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (unsigned short) ((u >> 16) | 0x40u);
+    return (unsigned short) ((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+}
+
 __device__ __forceinline__ float key2f(u32 k) {
     if (k == 0xffffffffu) return __uint_as_float(0x7fc00000u);
     return __uint_as_float((k & 0x80000000u) ? (k & 0x7fffffffu) : ~k);

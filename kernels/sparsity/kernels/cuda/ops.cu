@@ -104,8 +104,6 @@ extern "C" __global__ void colsum_f64(const float* __restrict__ a, int rows, int
 // out[i] = in[i] rounded to bfloat16 (nearest, ties to even; NaN stays NaN), as torch's .to(bfloat16).
 extern "C" __global__ void f32_to_bf16(const float* __restrict__ in, unsigned short* __restrict__ out, long long n) {
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
-        unsigned int u = __float_as_uint(in[i]);
-        if ((u & 0x7fffffffu) > 0x7f800000u) out[i] = (unsigned short) ((u >> 16) | 0x40u);
-        else out[i] = (unsigned short) ((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+        out[i] = bf16_rne(in[i]);
     }
 }

@@ -7,10 +7,13 @@
 //   istats[0] active slots, istats[1] dead latents, istats[2] AuxK used (0/1).
 
 // xc = x - b_pre
+// xc = x - b_pre; also its bf16 copy when xc16 is not null (the bf16 encoder product's input).
 extern "C" __global__ void sae_prep(const float* __restrict__ x, const float* __restrict__ bpre,
-        float* __restrict__ xc, long long total) {
+        float* __restrict__ xc, long long total, unsigned short* __restrict__ xc16) {
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < total; i += (long long) gridDim.x * blockDim.x) {
-        xc[i] = x[i] - bpre[i % D];
+        float v = x[i] - bpre[i % D];
+        xc[i] = v;
+        if (xc16) xc16[i] = bf16_rne(v);
     }
 }
 
@@ -278,7 +281,7 @@ extern "C" __global__ void __launch_bounds__(DT) sae_latent_update(
         float* __restrict__ wenc, float* __restrict__ menc, float* __restrict__ venc,
         float* __restrict__ wdec, float* __restrict__ mdec, float* __restrict__ vdec,
         float* __restrict__ benc, float* __restrict__ mbenc, float* __restrict__ vbenc, const float* __restrict__ gbenc,
-        float lr, float b1, float b2, float eps, float c1, float c2) {
+        float lr, float b1, float b2, float eps, float c1, float c2, unsigned short* __restrict__ wenc16) {
     __shared__ float sh[32];
     const int tid = threadIdx.x;
     const long long j = blockIdx.x;
@@ -320,7 +323,9 @@ extern "C" __global__ void __launch_bounds__(DT) sae_latent_update(
         int c = tid + e * DT;
         if (c < D) {
             wdec[o + c] = w[e] * inv;
-            wenc[o + c] = adamOne(wenc[o + c], ge[e], &menc[o + c], &venc[o + c], lr, b1, b2, eps, c1, c2);
+            float nw = adamOne(wenc[o + c], ge[e], &menc[o + c], &venc[o + c], lr, b1, b2, eps, c1, c2);
+            wenc[o + c] = nw;
+            if (wenc16) wenc16[o + c] = bf16_rne(nw);
         }
     }
     if (tid == 0) benc[j] = adamOne(benc[j], gbenc[j], &mbenc[j], &vbenc[j], lr, b1, b2, eps, c1, c2);
@@ -383,7 +388,7 @@ extern "C" __global__ void __launch_bounds__(DT4) sae_latent_update4(
         float* __restrict__ wenc, float* __restrict__ menc, float* __restrict__ venc,
         float* __restrict__ wdec, float* __restrict__ mdec, float* __restrict__ vdec,
         float* __restrict__ benc, float* __restrict__ mbenc, float* __restrict__ vbenc, const float* __restrict__ gbenc,
-        float lr, float b1, float b2, float eps, float c1, float c2) {
+        float lr, float b1, float b2, float eps, float c1, float c2, unsigned short* __restrict__ wenc16) {
     __shared__ float sh[32];
     const int tid = threadIdx.x;
     const long long j = blockIdx.x;
@@ -435,6 +440,7 @@ extern "C" __global__ void __launch_bounds__(DT4) sae_latent_update4(
             float4 we = ((float4*) wenc)[o4 + c];
             adam4(&we, ge[e], (float4*) menc + o4 + c, (float4*) venc + o4 + c, lr, b1, b2, eps, c1, c2);
             ((float4*) wenc)[o4 + c] = we;
+            if (wenc16) ((ushort4*) wenc16)[o4 + c] = make_ushort4(bf16_rne(we.x), bf16_rne(we.y), bf16_rne(we.z), bf16_rne(we.w));
         }
     }
     if (tid == 0) benc[j] = adamOne(benc[j], gbenc[j], &mbenc[j], &vbenc[j], lr, b1, b2, eps, c1, c2);
