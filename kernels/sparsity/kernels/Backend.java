@@ -352,6 +352,37 @@ public interface Backend extends AutoCloseable {
         normalizeRows(param, eps);
     }
 
+    /**
+     * The weight step of a TopK autoencoder (decoder rows kept at unit norm), with the weight
+     * gradients taken latent by latent and never returned. With idx, val, gval [B x k] (the kept
+     * latents, their values and the gradient at them), gx [B x d] (the output gradient) and xc
+     * [B x d] (the encoder's input), the same as, in this order:
+     * <pre>
+     * sparseOuterProduct(idx, val, gx, G_dec);
+     * sparseOuterProduct(idx, gval, xc, G_enc, gBEnc);     // gBEnc [1 x n] overwritten
+     * gemm(false, false, -1, gBEnc, enc.param, 1, gBPre);  // gBPre [1 x d] += -gBEnc W_enc (W_enc before the step)
+     * projectOutRows(G_dec, dec.param);
+     * adam(enc.param, G_enc, enc.m, enc.v, adam, step);
+     * adamUnitRows(dec.param, G_dec, dec.m, dec.v, adam, step, eps);
+     * </pre>
+     * W_enc and W_dec [n x d]. This default is that sequence, on gradients it allocates.
+     */
+    default void sparseWeightStep(IntMatrix idx, FloatMatrix val, FloatMatrix gval, FloatMatrix gx, FloatMatrix xc,
+                                  FloatMatrix gBEnc, FloatMatrix gBPre, AdamTensor enc, AdamTensor dec, Adam adam, long step,
+                                  float eps) {
+        Checks.weightStep(idx, val, gval, gx, xc, gBEnc, gBPre, enc, dec);
+        try (MemoryScope s = MemoryScope.open()) {
+            FloatMatrix gDec = s.floats(dec.param().rows(), dec.param().cols());
+            FloatMatrix gEnc = s.floats(enc.param().rows(), enc.param().cols());
+            sparseOuterProduct(idx, val, gx, gDec);
+            sparseOuterProduct(idx, gval, xc, gEnc, gBEnc);
+            gemm(false, false, -1f, gBEnc, enc.param(), 1f, gBPre);
+            projectOutRows(gDec, dec.param());
+            adam(enc.param(), gEnc, enc.m(), enc.v(), adam, step);
+            adamUnitRows(dec.param(), gDec, dec.m(), dec.v(), adam, step, eps);
+        }
+    }
+
     /** Releases worker threads; default: nothing to release. */
     @Override
     default void close() {

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import sparsity.kernels.Adam;
+import sparsity.kernels.AdamTensor;
 import sparsity.kernels.Backend;
 import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.Histogram;
@@ -196,6 +197,18 @@ public final class TimedBackend implements Backend {
             inner.projectOutRows(g, w);
         } finally {
             add("projectOutRows", s);
+        }
+    }
+
+    @Override
+    public void sparseWeightStep(IntMatrix idx, FloatMatrix val, FloatMatrix gval, FloatMatrix gx, FloatMatrix xc,
+                                 FloatMatrix gBEnc, FloatMatrix gBPre, AdamTensor enc, AdamTensor dec, Adam adam, long step,
+                                 float eps) {
+        long s = System.nanoTime();
+        try {
+            inner.sparseWeightStep(idx, val, gval, gx, xc, gBEnc, gBPre, enc, dec, adam, step, eps);
+        } finally {
+            add("sparseWeightStep", s);
         }
     }
 

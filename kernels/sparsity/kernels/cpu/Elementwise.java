@@ -35,39 +35,49 @@ final class Elementwise {
         Checks.sameShape(param, grad, "grad");
         Checks.sameShape(param, m, "m");
         Checks.sameShape(param, v, "v");
-        if (step < 1) throw new IllegalArgumentException("step counts from 1, got " + step);
-        float b1 = a.beta1();
-        float b2 = a.beta2();
-        float c1 = (float) (1 - Math.pow(b1, step));
-        float c2 = (float) (1 - Math.pow(b2, step));
-        // param -= lr / c1 * m / (sqrt(v / c2) + eps)
-        float stepSize = a.lr() / c1;
-        float invC2 = 1f / c2;
-        int n = param.cols();
-        float e = a.eps();
+        Step st = Step.of(a, step);
         par.forRange(param.rows(), 16, (p, from, to) -> {
             for (int r = from; r < to; r++) {
-                long po = 4L * r * param.stride(), go = 4L * r * grad.stride();
-                long mo = 4L * r * m.stride(), vo = 4L * r * v.stride();
-                for (int c = 0; c < n; c += L) adamVector(param, grad, m, v, po, go, mo, vo, c, n, b1, b2, invC2, stepSize, e);
+                adamRow(param, r, grad.segment(), 4L * r * grad.stride(), m, v, st);
                 if (unit) RowOps.normalizeRow(param, r, eps);
             }
         });
     }
 
+    /** The constants of Adam step {@code step}: param -= stepSize * m / (sqrt(v * invC2) + eps). */
+    record Step(float b1, float b2, float invC2, float stepSize, float eps) {
+        static Step of(Adam a, long step) {
+            if (step < 1) throw new IllegalArgumentException("step counts from 1, got " + step);
+            float c1 = (float) (1 - Math.pow(a.beta1(), step));
+            float c2 = (float) (1 - Math.pow(a.beta2(), step));
+            return new Step(a.beta1(), a.beta2(), 1f / c2, a.lr() / c1, a.eps());
+        }
+    }
+
+    /** Adam on row r of param (and of m, v), the gradient row at byte offset go of gs. */
+    static void adamRow(FloatMatrix param, int r, MemorySegment gs, long go, FloatMatrix m, FloatMatrix v, Step st) {
+        int n = param.cols();
+        long po = 4L * r * param.stride();
+        long mo = 4L * r * m.stride(), vo = 4L * r * v.stride();
+        for (int c = 0; c < n; c += L) {
+            adamVector(param.segment(), gs, m.segment(), v.segment(), po, go, mo, vo, c, n, st.b1(), st.b2(), st.invC2(),
+                    st.stepSize(), st.eps());
+        }
+    }
+
     /** One (masked) vector of columns at c of an Adam step on one row (kept small for the JIT's first tier). */
-    private static void adamVector(FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, long po, long go, long mo,
-                                   long vo, int c, int n, float b1, float b2, float invC2, float stepSize, float eps) {
+    private static void adamVector(MemorySegment ps, MemorySegment gs, MemorySegment ms, MemorySegment vs, long po, long go,
+                                   long mo, long vo, int c, int n, float b1, float b2, float invC2, float stepSize, float eps) {
         VectorMask<Float> k = S.indexInRange(c, n);
         long cb = 4L * c;
-        FloatVector g = FloatVector.fromMemorySegment(S, grad.segment(), go + cb, NATIVE, k);
-        FloatVector mm = FloatVector.fromMemorySegment(S, m.segment(), mo + cb, NATIVE, k).mul(b1).add(g.mul(1f - b1));
-        FloatVector vv = FloatVector.fromMemorySegment(S, v.segment(), vo + cb, NATIVE, k).mul(b2).add(g.mul(g).mul(1f - b2));
-        mm.intoMemorySegment(m.segment(), mo + cb, NATIVE, k);
-        vv.intoMemorySegment(v.segment(), vo + cb, NATIVE, k);
+        FloatVector g = FloatVector.fromMemorySegment(S, gs, go + cb, NATIVE, k);
+        FloatVector mm = FloatVector.fromMemorySegment(S, ms, mo + cb, NATIVE, k).mul(b1).add(g.mul(1f - b1));
+        FloatVector vv = FloatVector.fromMemorySegment(S, vs, vo + cb, NATIVE, k).mul(b2).add(g.mul(g).mul(1f - b2));
+        mm.intoMemorySegment(ms, mo + cb, NATIVE, k);
+        vv.intoMemorySegment(vs, vo + cb, NATIVE, k);
         FloatVector den = vv.mul(invC2).sqrt().add(eps);
-        FloatVector pp = FloatVector.fromMemorySegment(S, param.segment(), po + cb, NATIVE, k);
-        pp.sub(mm.mul(stepSize).div(den)).intoMemorySegment(param.segment(), po + cb, NATIVE, k);
+        FloatVector pp = FloatVector.fromMemorySegment(S, ps, po + cb, NATIVE, k);
+        pp.sub(mm.mul(stepSize).div(den)).intoMemorySegment(ps, po + cb, NATIVE, k);
     }
 
     static Histogram histogram(Parallel par, FloatMatrix x, float lo, float hi, int bins) {

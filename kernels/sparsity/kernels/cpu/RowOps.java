@@ -298,15 +298,16 @@ final class RowOps {
         par.forRange(g.rows(), 64, (p, from, to) -> {
             MemorySegment gs = g.segment();
             MemorySegment ws = w.segment();
-            for (int r = from; r < to; r++) {
-                long go = off(g, r);
-                long wo = off(w, r);
-                float dot = SparseOps.dot(gs, go, ws, wo, n);
-                if (dot == 0) continue;
-                FloatVector f = FloatVector.broadcast(S, dot);
-                for (int c = 0; c < n; c += L) store(load(gs, go, c, n).sub(load(ws, wo, c, n).mul(f)), gs, go, c, n);
-            }
+            for (int r = from; r < to; r++) projectOutRow(gs, off(g, r), ws, off(w, r), n);
         });
+    }
+
+    /** The n floats at go of gs less their dot with those at wo of ws times the latter; nothing when the dot is 0. */
+    static void projectOutRow(MemorySegment gs, long go, MemorySegment ws, long wo, int n) {
+        float dot = SparseOps.dot(gs, go, ws, wo, n);
+        if (dot == 0) return;
+        FloatVector f = FloatVector.broadcast(S, dot);
+        for (int c = 0; c < n; c += L) store(load(gs, go, c, n).sub(load(ws, wo, c, n).mul(f)), gs, go, c, n);
     }
 
     static void softmaxRows(Parallel par, FloatMatrix x) {

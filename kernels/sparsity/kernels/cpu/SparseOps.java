@@ -97,13 +97,19 @@ final class SparseOps {
      * The (b, j) slots of a k-sparse matrix bucketed by latent (a stable counting sort, so each
      * latent's slots stay in batch order; the rows are counted and placed in fixed parts in
      * parallel, which changes nothing in the result): slots start[i] .. start[i+1] - 1 belong to
-     * latent i; slot e has batch row row[e] and value coef[e].
+     * latent i; slot e has batch row row[e] and value coef[e] (and coef2[e], the value of a second
+     * matrix of the same slots, when one was given).
      */
-    record Buckets(int[] start, int[] row, float[] coef) {
+    record Buckets(int[] start, int[] row, float[] coef, float[] coef2) {
         /** Rows are counted and placed in this many fixed parts, in parallel. */
         private static final int PARTS = 8;
 
         static Buckets of(Parallel par, IntMatrix idx, FloatMatrix val, int n) {
+            return of(par, idx, val, null, n);
+        }
+
+        /** As {@link #of(Parallel, IntMatrix, FloatMatrix, int)}, with the values of val2 (same shape) into coef2. */
+        static Buckets of(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix val2, int n) {
             int k = idx.cols();
             int rows = idx.rows();
             MemorySegment is = idx.segment();
@@ -136,6 +142,8 @@ final class SparseOps {
             }
             int[] row = new int[start[n]];
             float[] coef = new float[start[n]];
+            float[] coef2 = val2 == null ? null : new float[start[n]];
+            MemorySegment vs2 = val2 == null ? null : val2.segment();
             par.forRange(parts, 1, (slot, from, to) -> {
                 for (int p = from; p < to; p++) {
                     int[] fill = counts[p];
@@ -148,11 +156,12 @@ final class SparseOps {
                             int e = fill[i]++;
                             row[e] = b;
                             coef[e] = vs.getAtIndex(F, vo + j);
+                            if (coef2 != null) coef2[e] = vs2.getAtIndex(F, b * val2.stride() + j);
                         }
                     }
                 }
             });
-            return new Buckets(start, row, coef);
+            return new Buckets(start, row, coef, coef2);
         }
     }
 
@@ -192,24 +201,32 @@ final class SparseOps {
     }
 
     private static void outerRow(int i, Buckets bk, FloatMatrix g, FloatMatrix w, boolean accumulate) {
-        int d = w.cols();
-        int e0 = bk.start()[i];
-        int e1 = bk.start()[i + 1];
-        MemorySegment ws = w.segment();
+        outerRow(bk.start()[i], bk.start()[i + 1], bk.row(), bk.coef(), g, w.segment(), 4L * i * w.stride(), w.cols(), accumulate);
+    }
+
+    /**
+     * The d floats at byte offset wo of ws (from 0, or from what they hold with accumulate) plus
+     * coef[e] * G[rowOf[e], :] for the slots e0 .. e1 - 1, in that order, in vector registers.
+     */
+    static void outerRow(int e0, int e1, int[] rowOf, float[] coef, FloatMatrix g, MemorySegment ws, long wo, int d,
+                         boolean accumulate) {
         MemorySegment gs = g.segment();
         long ldg = 4L * g.stride();
-        long wo = 4L * i * w.stride();
         int c = 0;
-        for (; c + 8 * L <= d; c += 8 * L) outerChunk(gs, ldg, 4L * c, bk.row(), bk.coef(), e0, e1, ws, wo + 4L * c, accumulate);
-        for (; c < d; c += L) {
-            VectorMask<Float> m = S.indexInRange(c, d);
-            long cb = 4L * c;
-            FloatVector a = accumulate ? FloatVector.fromMemorySegment(S, ws, wo + cb, NATIVE, m) : FloatVector.zero(S);
-            for (int e = e0; e < e1; e++) {
-                a = FloatVector.fromMemorySegment(S, gs, bk.row()[e] * ldg + cb, NATIVE, m).fma(FloatVector.broadcast(S, bk.coef()[e]), a);
-            }
-            a.intoMemorySegment(ws, wo + cb, NATIVE, m);
+        for (; c + 8 * L <= d; c += 8 * L) outerChunk(gs, ldg, 4L * c, rowOf, coef, e0, e1, ws, wo + 4L * c, accumulate);
+        for (; c < d; c += L) outerTail(gs, ldg, c, d, rowOf, coef, e0, e1, ws, wo, accumulate);
+    }
+
+    /** The one (masked) vector of columns at c of {@link #outerRow}. */
+    private static void outerTail(MemorySegment gs, long ldg, int c, int d, int[] rowOf, float[] coef, int e0, int e1,
+                                  MemorySegment ws, long wo, boolean accumulate) {
+        VectorMask<Float> m = S.indexInRange(c, d);
+        long cb = 4L * c;
+        FloatVector a = accumulate ? FloatVector.fromMemorySegment(S, ws, wo + cb, NATIVE, m) : FloatVector.zero(S);
+        for (int e = e0; e < e1; e++) {
+            a = FloatVector.fromMemorySegment(S, gs, rowOf[e] * ldg + cb, NATIVE, m).fma(FloatVector.broadcast(S, coef[e]), a);
         }
+        a.intoMemorySegment(ws, wo + cb, NATIVE, m);
     }
 
     /** 8 vectors of columns (byte offset cb) of the weight row at wo, over slots e0 .. e1 - 1. */

@@ -2,6 +2,7 @@ package sparsity.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import sparsity.kernels.Adam;
+import sparsity.kernels.AdamTensor;
 import sparsity.kernels.Backend;
 import sparsity.kernels.Checks;
 import sparsity.kernels.FloatMatrix;
@@ -239,6 +240,13 @@ public final class VectorBackend implements Backend {
     @Override
     public void adamUnitRows(FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, Adam adam, long step, float eps) {
         Elementwise.adam(par, param, grad, m, v, adam, step, true, eps);
+    }
+
+    @Override
+    public void sparseWeightStep(IntMatrix idx, FloatMatrix val, FloatMatrix gval, FloatMatrix gx, FloatMatrix xc,
+                                 FloatMatrix gBEnc, FloatMatrix gBPre, AdamTensor enc, AdamTensor dec, Adam adam, long step,
+                                 float eps) {
+        WeightStep.run(par, idx, val, gval, gx, xc, gBEnc, gBPre, enc, dec, adam, step, eps);
     }
 
     @Override

@@ -3,6 +3,7 @@ package sparsity.sae.model;
 import java.util.SplittableRandom;
 
 import sparsity.kernels.Adam;
+import sparsity.kernels.AdamTensor;
 import sparsity.kernels.Backend;
 import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.IntMatrix;
@@ -42,6 +43,9 @@ public abstract class SparseAutoencoder implements AutoCloseable {
     private IntMatrix readIdx;
     private FloatMatrix readZ;
     private StepTimer timer;
+    private boolean weightsStepped;
+    /** The floor of a unit decoder row's norm when it is renormalized. */
+    protected static final float UNIT_EPS = 1e-30f;
 
     /**
      * Shapes and the init shared by all: one kaiming-uniform draw W0 [n x d]; W_enc = W0 and the
@@ -94,6 +98,27 @@ public abstract class SparseAutoencoder implements AutoCloseable {
 
     /** Forward and backward on x [B x d]: fills the gradient buffers, updates the dead-latent counts. */
     abstract StepStats gradients(FloatMatrix x);
+
+    /**
+     * {@link #gradients(FloatMatrix)} in a training step that goes on with Adam step {@code step}
+     * ({@code adam}): an architecture may instead take that step of W_enc and W_dec itself, fused
+     * with their gradients (which are then not in the gradient buffers), and call
+     * {@link #weightsStepped}; {@link #applyAdam} then steps the biases only.
+     */
+    StepStats gradients(FloatMatrix x, Adam adam, long step) {
+        return gradients(x);
+    }
+
+    /** Says that this step's {@link #gradients(FloatMatrix, Adam, long)} has stepped W_enc and W_dec. */
+    protected final void weightsStepped() {
+        weightsStepped = true;
+    }
+
+    /** The moments of W_enc (dec false) or W_dec with the weights, for a fused weight step. */
+    protected final AdamTensor adamTensor(boolean dec) {
+        int t = dec ? 1 : 0;
+        return new AdamTensor(dec ? p.wDec : p.wEnc, adamM[t], adamV[t]);
+    }
 
     /** True when decoder columns are kept at unit norm (gradient projected, rows renormalized). */
     protected abstract boolean unitDecoder();
@@ -165,7 +190,7 @@ public abstract class SparseAutoencoder implements AutoCloseable {
     /** One optimizer step on batch x [B x d] with learning rate lr. */
     public final StepStats trainStep(FloatMatrix x, float lr) {
         if (timer != null) timer.start();
-        StepStats s = gradients(x);
+        StepStats s = gradients(x, adam(lr), step + 1);
         lap(StepTimer.Phase.OTHER);
         applyAdam(lr);
         lap(StepTimer.Phase.OPTIMIZER);
@@ -197,17 +222,24 @@ public abstract class SparseAutoencoder implements AutoCloseable {
      */
     void applyAdam(float lr) {
         step++;
-        Adam adam = new Adam(lr, 0.9f, 0.999f, 6.25e-10f);
+        Adam adam = adam(lr);
         FloatMatrix[] params = p.all();
         FloatMatrix[] grads = gradientBuffers();
-        for (int t = 0; t < params.length; t++) {
+        boolean skipWeights = weightsStepped;
+        weightsStepped = false;
+        for (int t = skipWeights ? 2 : 0; t < params.length; t++) {
             if (!trains(t)) continue;
             // the decoder (tensor 1) kept at unit norm: Adam and the renormalization in one pass
-            if (t == 1 && unitDecoder()) backend.adamUnitRows(params[t], grads[t], adamM[t], adamV[t], adam, step, 1e-30f);
+            if (t == 1 && unitDecoder()) backend.adamUnitRows(params[t], grads[t], adamM[t], adamV[t], adam, step, UNIT_EPS);
             else backend.adam(params[t], grads[t], adamM[t], adamV[t], adam, step);
         }
-        if (unitDecoder() && !trains(1)) backend.normalizeRows(p.wDec, 1e-30f);
+        if (unitDecoder() && !trains(1)) backend.normalizeRows(p.wDec, UNIT_EPS);
         afterStep();
+    }
+
+    /** The optimizer of a step at learning rate lr: eps 6.25e-10, as the peer and OpenAI's code. */
+    static Adam adam(float lr) {
+        return new Adam(lr, 0.9f, 0.999f, 6.25e-10f);
     }
 
     /** Whether tensor t of {@link SaeParams#all()} is trained (tied weights train one of two). */

@@ -13,17 +13,30 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 class TopKDeterminismTest {
 
     static float[][] train(String backend, int threads, int steps) {
+        return train(backend, threads, steps, true, 256);
+    }
+
+    /**
+     * Weights after training; fused: through trainStep (W_enc and W_dec stepped with their
+     * gradients when no AuxK runs), else gradients then applyAdam (the gradients written out).
+     */
+    static float[][] train(String backend, int threads, int steps, boolean fused, long deadWindow) {
         int d = 16;
         int n = 64;
         SyntheticActivations data = new SyntheticActivations(SyntheticActivations.Spec.defaults(d, 3));
         try (Backend be = Backends.create(backend, threads);
-             TopKAutoencoder sae = new TopKAutoencoder(be, d, n, new TopKAutoencoder.Config(4, 8, 1.0 / 32, 256, 1e-3), 9);
+             TopKAutoencoder sae = new TopKAutoencoder(be, d, n, new TopKAutoencoder.Config(4, 8, 1.0 / 32, deadWindow, 1e-3), 9);
              MemoryScope s = MemoryScope.open()) {
             sae.initFromData(data.rows(0, 1024), 1024, 9);
             FloatMatrix x = s.floats(128, d);
             for (int i = 0; i < steps; i++) {
                 x.copyFrom(data.rows(i * 128L, 128));
-                sae.trainStep(x, 1e-2f);
+                if (fused) {
+                    sae.trainStep(x, 1e-2f);
+                } else {
+                    sae.gradients(x);
+                    sae.applyAdam(1e-2f);
+                }
             }
             SaeParams p = sae.params();
             return new float[][] {p.wEnc.toArray(), p.wDec.toArray(), p.bEnc.toArray(), p.bPre.toArray()};
@@ -36,5 +49,19 @@ class TopKDeterminismTest {
         float[][] a = train("vector", threads, 60);
         float[][] b = train("vector", threads, 60);
         for (int t = 0; t < a.length; t++) assertArrayEquals(a[t], b[t], 0f, "tensor " + t);
+    }
+
+    /**
+     * The fused weight step (steps without AuxK) gives the same bits: with no latent ever dead, and
+     * with latents dying within the run (AuxK's steps take the unfused path).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void fusedWeightStepIsGradientsThenAdamBitForBit(int threads) {
+        for (long window : new long[] {256, 10_000_000}) {
+            float[][] a = train("vector", threads, 60, true, window);
+            float[][] b = train("vector", 2, 60, false, window);
+            for (int t = 0; t < a.length; t++) assertArrayEquals(b[t], a[t], 0f, "window " + window + ", tensor " + t);
+        }
     }
 }
