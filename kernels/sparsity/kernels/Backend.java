@@ -173,6 +173,17 @@ public interface Backend extends AutoCloseable {
         scatterAdd(idx, val, valSums);
     }
 
+    /**
+     * Two weight gradients over the same slots, {@code sparseOuterProduct(idx, val, g, w)} then
+     * {@code sparseOuterProduct(idx, val2, g2, w2, valSums2)} (a sparse autoencoder's decoder and
+     * encoder gradients, with b_enc's), which a backend may take from one bucketing, latent by latent.
+     */
+    default void sparseOuterProducts(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w, FloatMatrix val2,
+                                     FloatMatrix g2, FloatMatrix w2, FloatMatrix valSums2) {
+        sparseOuterProduct(idx, val, g, w);
+        sparseOuterProduct(idx, val2, g2, w2, valSums2);
+    }
+
     /** dst[idx[b, j]] += val[b, j] for every slot, dst a 1 x n row vector (e.g. a bias gradient). */
     void scatterAdd(IntMatrix idx, FloatMatrix val, FloatMatrix dst);
 
@@ -353,34 +364,14 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
-     * The weight step of a TopK autoencoder (decoder rows kept at unit norm), with the weight
-     * gradients taken latent by latent and never returned. With idx, val, gval [B x k] (the kept
-     * latents, their values and the gradient at them), gx [B x d] (the output gradient) and xc
-     * [B x d] (the encoder's input), the same as, in this order:
-     * <pre>
-     * sparseOuterProduct(idx, val, gx, G_dec);
-     * sparseOuterProduct(idx, gval, xc, G_enc, gBEnc);     // gBEnc [1 x n] overwritten
-     * gemm(false, false, -1, gBEnc, enc.param, 1, gBPre);  // gBPre [1 x d] += -gBEnc W_enc (W_enc before the step)
-     * projectOutRows(G_dec, dec.param);
-     * adam(enc.param, G_enc, enc.m, enc.v, adam, step);
-     * adamUnitRows(dec.param, G_dec, dec.m, dec.v, adam, step, eps);
-     * </pre>
-     * W_enc and W_dec [n x d]. This default is that sequence, on gradients it allocates.
+     * {@link #projectOutRows}(grad, param) then {@link #adamUnitRows}: the step of a decoder kept at
+     * unit norm from its raw gradient, which a backend may do row by row in one pass; grad is then
+     * either projected in place or left as it was.
      */
-    default void sparseWeightStep(IntMatrix idx, FloatMatrix val, FloatMatrix gval, FloatMatrix gx, FloatMatrix xc,
-                                  FloatMatrix gBEnc, FloatMatrix gBPre, AdamTensor enc, AdamTensor dec, Adam adam, long step,
-                                  float eps) {
-        Checks.weightStep(idx, val, gval, gx, xc, gBEnc, gBPre, enc, dec);
-        try (MemoryScope s = MemoryScope.open()) {
-            FloatMatrix gDec = s.floats(dec.param().rows(), dec.param().cols());
-            FloatMatrix gEnc = s.floats(enc.param().rows(), enc.param().cols());
-            sparseOuterProduct(idx, val, gx, gDec);
-            sparseOuterProduct(idx, gval, xc, gEnc, gBEnc);
-            gemm(false, false, -1f, gBEnc, enc.param(), 1f, gBPre);
-            projectOutRows(gDec, dec.param());
-            adam(enc.param(), gEnc, enc.m(), enc.v(), adam, step);
-            adamUnitRows(dec.param(), gDec, dec.m(), dec.v(), adam, step, eps);
-        }
+    default void adamProjectedUnitRows(FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, Adam adam, long step,
+                                       float eps) {
+        projectOutRows(grad, param);
+        adamUnitRows(param, grad, m, v, adam, step, eps);
     }
 
     /** Releases worker threads; default: nothing to release. */

@@ -81,16 +81,6 @@ public final class Checks {
         if (residual != null) FloatMatrix.requireShape(residual, x.rows(), w.cols(), "residual");
     }
 
-    /** {@link Backend#sparseWeightStep}: W_enc, W_dec [n x d], idx, val, gval [B x k], gx, xc [B x d]. */
-    public static void weightStep(IntMatrix idx, FloatMatrix val, FloatMatrix gval, FloatMatrix gx, FloatMatrix xc,
-                                  FloatMatrix gBEnc, FloatMatrix gBPre, AdamTensor enc, AdamTensor dec) {
-        sameShape(enc.param(), dec.param(), "decoder");
-        sparse(idx, val, gx, dec.param());
-        sparse(idx, gval, xc, enc.param());
-        FloatMatrix.requireShape(gBEnc, 1, enc.param().rows(), "gBEnc");
-        FloatMatrix.requireShape(gBPre, 1, enc.param().cols(), "gBPre");
-    }
-
     /** Throws unless 0 <= i < n or i == -1 (an empty slot). */
     public static int slot(int i, int n) {
         if (i < -1 || i >= n) throw new IndexOutOfBoundsException("sparse index " + i + " outside [0, " + n + ")");

@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import sparsity.kernels.Adam;
-import sparsity.kernels.AdamTensor;
 import sparsity.kernels.Backend;
 import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.Histogram;
@@ -201,14 +200,24 @@ public final class TimedBackend implements Backend {
     }
 
     @Override
-    public void sparseWeightStep(IntMatrix idx, FloatMatrix val, FloatMatrix gval, FloatMatrix gx, FloatMatrix xc,
-                                 FloatMatrix gBEnc, FloatMatrix gBPre, AdamTensor enc, AdamTensor dec, Adam adam, long step,
-                                 float eps) {
+    public void adamProjectedUnitRows(FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, Adam adam, long step,
+                                      float eps) {
         long s = System.nanoTime();
         try {
-            inner.sparseWeightStep(idx, val, gval, gx, xc, gBEnc, gBPre, enc, dec, adam, step, eps);
+            inner.adamProjectedUnitRows(param, grad, m, v, adam, step, eps);
         } finally {
-            add("sparseWeightStep", s);
+            add("adamProjectedUnitRows", s);
+        }
+    }
+
+    @Override
+    public void sparseOuterProducts(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w, FloatMatrix val2,
+                                    FloatMatrix g2, FloatMatrix w2, FloatMatrix valSums2) {
+        long s = System.nanoTime();
+        try {
+            inner.sparseOuterProducts(idx, val, g, w, val2, g2, w2, valSums2);
+        } finally {
+            add("sparseOuterProducts", s);
         }
     }
 

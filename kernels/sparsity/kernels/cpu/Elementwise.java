@@ -44,6 +44,55 @@ final class Elementwise {
         });
     }
 
+    /**
+     * RowOps.projectOutRows(grad, param) then adam with unit rows, row by row, the projected
+     * gradient kept in registers (grad is left as it was): the same bits as that sequence.
+     */
+    static void adamProjectedUnitRows(Parallel par, FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, Adam a,
+                                      long step, float eps) {
+        Checks.sameShape(param, grad, "grad");
+        Checks.sameShape(param, m, "m");
+        Checks.sameShape(param, v, "v");
+        Step st = Step.of(a, step);
+        par.forRange(param.rows(), 16, (p, from, to) -> {
+            for (int r = from; r < to; r++) {
+                long go = 4L * r * grad.stride();
+                long po = 4L * r * param.stride();
+                float dot = SparseOps.dot(grad.segment(), go, param.segment(), po, param.cols());
+                if (dot == 0) adamRow(param, r, grad.segment(), go, m, v, st);
+                else adamProjectedRow(param, r, grad.segment(), go, dot, m, v, st);
+                RowOps.normalizeRow(param, r, eps);
+            }
+        });
+    }
+
+    /** adamRow with the gradient row g - dot * (param's row), taken as each vector is loaded. */
+    private static void adamProjectedRow(FloatMatrix param, int r, MemorySegment gs, long go, float dot, FloatMatrix m,
+                                         FloatMatrix v, Step st) {
+        int n = param.cols();
+        long po = 4L * r * param.stride();
+        long mo = 4L * r * m.stride(), vo = 4L * r * v.stride();
+        for (int c = 0; c < n; c += L) adamProjectedVector(param.segment(), gs, m.segment(), v.segment(), po, go, mo, vo, c, n, dot, st);
+    }
+
+    /** One (masked) vector of columns at c of {@link #adamProjectedRow}. */
+    private static void adamProjectedVector(MemorySegment ps, MemorySegment gs, MemorySegment ms, MemorySegment vs, long po,
+                                            long go, long mo, long vo, int c, int n, float dot, Step st) {
+        VectorMask<Float> k = S.indexInRange(c, n);
+        long cb = 4L * c;
+        float b1 = st.b1();
+        float b2 = st.b2();
+        FloatVector pp = FloatVector.fromMemorySegment(S, ps, po + cb, NATIVE, k);
+        // as RowOps.projectOutRow: g - w * dot
+        FloatVector g = FloatVector.fromMemorySegment(S, gs, go + cb, NATIVE, k).sub(pp.mul(FloatVector.broadcast(S, dot)));
+        FloatVector mm = FloatVector.fromMemorySegment(S, ms, mo + cb, NATIVE, k).mul(b1).add(g.mul(1f - b1));
+        FloatVector vv = FloatVector.fromMemorySegment(S, vs, vo + cb, NATIVE, k).mul(b2).add(g.mul(g).mul(1f - b2));
+        mm.intoMemorySegment(ms, mo + cb, NATIVE, k);
+        vv.intoMemorySegment(vs, vo + cb, NATIVE, k);
+        FloatVector den = vv.mul(st.invC2()).sqrt().add(st.eps());
+        pp.sub(mm.mul(st.stepSize()).div(den)).intoMemorySegment(ps, po + cb, NATIVE, k);
+    }
+
     /** The constants of Adam step {@code step}: param -= stepSize * m / (sqrt(v * invC2) + eps). */
     record Step(float b1, float b2, float invC2, float stepSize, float eps) {
         static Step of(Adam a, long step) {

@@ -182,6 +182,35 @@ final class SparseOps {
     }
 
     /**
+     * {@link #outerProduct} of (val, g) into w, then of (val2, g2) into w2 with valSums2, from one
+     * bucketing: each latent's two rows (and its sum) by one thread, with the same operations.
+     */
+    static void outerProducts(Parallel par, IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w, FloatMatrix val2,
+                              FloatMatrix g2, FloatMatrix w2, FloatMatrix valSums2) {
+        Checks.sparse(idx, val, g, w);
+        Checks.sparse(idx, val2, g2, w2);
+        FloatMatrix.requireShape(w2, w.rows(), w2.cols(), "w2");
+        FloatMatrix.requireShape(valSums2, 1, w.rows(), "valSums2");
+        Buckets bk = Buckets.of(par, idx, val, val2, w.rows());
+        par.forRange(w.rows(), 16, (slot, from, to) -> {
+            for (int i = from; i < to; i++) {
+                int e0 = bk.start()[i];
+                int e1 = bk.start()[i + 1];
+                outerRow(e0, e1, bk.row(), bk.coef(), g, w.segment(), 4L * i * w.stride(), w.cols(), false);
+                outerRow(e0, e1, bk.row(), bk.coef2(), g2, w2.segment(), 4L * i * w2.stride(), w2.cols(), false);
+                valSums2.segment().setAtIndex(F, i, sum(bk.coef2(), e0, e1));
+            }
+        });
+    }
+
+    /** v[from] + ... + v[to - 1] from 0, in order. */
+    private static float sum(float[] v, int from, int to) {
+        float s = 0f;
+        for (int e = from; e < to; e++) s += v[e];
+        return s;
+    }
+
+    /**
      * Each weight row summed in vector registers over its slots, 8 vectors of columns at a time:
      * acc = fma(G[b, c], v, acc) in batch order from W's row (accumulate) or from 0, the same
      * operations as one axpy per slot, without loading and storing the row for every slot.
@@ -192,9 +221,7 @@ final class SparseOps {
                 outerRow(i, bk, g, w, accumulate);
                 if (valSums != null) {
                     // as scatterAdd into zeros: from 0, in batch order
-                    float sum = 0f;
-                    for (int e = bk.start()[i]; e < bk.start()[i + 1]; e++) sum += bk.coef()[e];
-                    valSums.segment().setAtIndex(F, i, sum);
+                    valSums.segment().setAtIndex(F, i, sum(bk.coef(), bk.start()[i], bk.start()[i + 1]));
                 }
             }
         });

@@ -2,7 +2,6 @@ package sparsity.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import sparsity.kernels.Adam;
-import sparsity.kernels.AdamTensor;
 import sparsity.kernels.Backend;
 import sparsity.kernels.Checks;
 import sparsity.kernels.FloatMatrix;
@@ -243,10 +242,15 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
-    public void sparseWeightStep(IntMatrix idx, FloatMatrix val, FloatMatrix gval, FloatMatrix gx, FloatMatrix xc,
-                                 FloatMatrix gBEnc, FloatMatrix gBPre, AdamTensor enc, AdamTensor dec, Adam adam, long step,
-                                 float eps) {
-        WeightStep.run(par, idx, val, gval, gx, xc, gBEnc, gBPre, enc, dec, adam, step, eps);
+    public void sparseOuterProducts(IntMatrix idx, FloatMatrix val, FloatMatrix g, FloatMatrix w, FloatMatrix val2,
+                                    FloatMatrix g2, FloatMatrix w2, FloatMatrix valSums2) {
+        SparseOps.outerProducts(par, idx, val, g, w, val2, g2, w2, valSums2);
+    }
+
+    @Override
+    public void adamProjectedUnitRows(FloatMatrix param, FloatMatrix grad, FloatMatrix m, FloatMatrix v, Adam adam, long step,
+                                      float eps) {
+        Elementwise.adamProjectedUnitRows(par, param, grad, m, v, adam, step, eps);
     }
 
     @Override

@@ -3,7 +3,6 @@ package sparsity.sae.model;
 import java.util.SplittableRandom;
 
 import sparsity.kernels.Adam;
-import sparsity.kernels.AdamTensor;
 import sparsity.kernels.Backend;
 import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.IntMatrix;
@@ -43,7 +42,7 @@ public abstract class SparseAutoencoder implements AutoCloseable {
     private IntMatrix readIdx;
     private FloatMatrix readZ;
     private StepTimer timer;
-    private boolean weightsStepped;
+    private boolean projectInAdam;
     /** The floor of a unit decoder row's norm when it is renormalized. */
     protected static final float UNIT_EPS = 1e-30f;
 
@@ -100,24 +99,17 @@ public abstract class SparseAutoencoder implements AutoCloseable {
     abstract StepStats gradients(FloatMatrix x);
 
     /**
-     * {@link #gradients(FloatMatrix)} in a training step that goes on with Adam step {@code step}
-     * ({@code adam}): an architecture may instead take that step of W_enc and W_dec itself, fused
-     * with their gradients (which are then not in the gradient buffers), and call
-     * {@link #weightsStepped}; {@link #applyAdam} then steps the biases only.
+     * {@link #gradients(FloatMatrix)} in a training step, which {@link #applyAdam} follows: an
+     * architecture with a unit decoder may leave W_dec's gradient unprojected and call
+     * {@link #decoderProjectedByAdam}; the projection is then done inside Adam's pass.
      */
-    StepStats gradients(FloatMatrix x, Adam adam, long step) {
+    StepStats trainingGradients(FloatMatrix x) {
         return gradients(x);
     }
 
-    /** Says that this step's {@link #gradients(FloatMatrix, Adam, long)} has stepped W_enc and W_dec. */
-    protected final void weightsStepped() {
-        weightsStepped = true;
-    }
-
-    /** The moments of W_enc (dec false) or W_dec with the weights, for a fused weight step. */
-    protected final AdamTensor adamTensor(boolean dec) {
-        int t = dec ? 1 : 0;
-        return new AdamTensor(dec ? p.wDec : p.wEnc, adamM[t], adamV[t]);
+    /** Says that this step's {@link #trainingGradients} left W_dec's gradient for Adam to project. */
+    protected final void decoderProjectedByAdam() {
+        projectInAdam = true;
     }
 
     /** True when decoder columns are kept at unit norm (gradient projected, rows renormalized). */
@@ -190,7 +182,7 @@ public abstract class SparseAutoencoder implements AutoCloseable {
     /** One optimizer step on batch x [B x d] with learning rate lr. */
     public final StepStats trainStep(FloatMatrix x, float lr) {
         if (timer != null) timer.start();
-        StepStats s = gradients(x, adam(lr), step + 1);
+        StepStats s = trainingGradients(x);
         lap(StepTimer.Phase.OTHER);
         applyAdam(lr);
         lap(StepTimer.Phase.OPTIMIZER);
@@ -225,13 +217,18 @@ public abstract class SparseAutoencoder implements AutoCloseable {
         Adam adam = adam(lr);
         FloatMatrix[] params = p.all();
         FloatMatrix[] grads = gradientBuffers();
-        boolean skipWeights = weightsStepped;
-        weightsStepped = false;
-        for (int t = skipWeights ? 2 : 0; t < params.length; t++) {
+        boolean project = projectInAdam;
+        projectInAdam = false;
+        for (int t = 0; t < params.length; t++) {
             if (!trains(t)) continue;
-            // the decoder (tensor 1) kept at unit norm: Adam and the renormalization in one pass
-            if (t == 1 && unitDecoder()) backend.adamUnitRows(params[t], grads[t], adamM[t], adamV[t], adam, step, UNIT_EPS);
-            else backend.adam(params[t], grads[t], adamM[t], adamV[t], adam, step);
+            // the decoder (tensor 1) kept at unit norm: Adam and the renormalization in one pass (and the projection)
+            if (t == 1 && unitDecoder() && project) {
+                backend.adamProjectedUnitRows(params[t], grads[t], adamM[t], adamV[t], adam, step, UNIT_EPS);
+            } else if (t == 1 && unitDecoder()) {
+                backend.adamUnitRows(params[t], grads[t], adamM[t], adamV[t], adam, step, UNIT_EPS);
+            } else {
+                backend.adam(params[t], grads[t], adamM[t], adamV[t], adam, step);
+            }
         }
         if (unitDecoder() && !trains(1)) backend.normalizeRows(p.wDec, UNIT_EPS);
         afterStep();

@@ -3,7 +3,6 @@ package sparsity.sae.model;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import sparsity.kernels.Adam;
 import sparsity.kernels.Backend;
 import sparsity.kernels.FloatMatrix;
 import sparsity.kernels.IntMatrix;
@@ -208,16 +207,19 @@ public final class TopKAutoencoder extends SparseAutoencoder {
 
     @Override
     StepStats gradients(FloatMatrix x) {
-        return gradients(x, null, 0);
+        return gradients(x, false);
     }
 
-    /**
-     * With adam not null and no AuxK this step, W_enc and W_dec take their Adam step in the same
-     * pass as their gradients ({@link Backend#sparseWeightStep}), which are not written; the same
-     * bits as the gradients then {@link #applyAdam}.
-     */
+    /** In training the decoder's gradient is projected inside Adam's pass (the same bits). */
     @Override
-    StepStats gradients(FloatMatrix x, Adam adam, long step) {
+    StepStats trainingGradients(FloatMatrix x) {
+        StepStats s = gradients(x, true);
+        decoderProjectedByAdam();
+        return s;
+    }
+
+    /** Forward, backward; the decoder's gradient left unprojected when projectLater. */
+    private StepStats gradients(FloatMatrix x, boolean projectLater) {
         int rows = x.rows();
         int k = cfg.k();
         Buffers b = buffers(rows);
@@ -251,31 +253,20 @@ public final class TopKAutoencoder extends SparseAutoencoder {
         }
         Residual res = new Residual(sse, tot, mseScale * sse / ((double) rows * d));
         lap(StepTimer.Phase.DECODE);
-        int[] deadIdx = union(dead.dead(), forcedDead);
-        boolean auxStep = deadIdx.length > 0 && auxOn;
-        if (adam != null && !auxStep) {
-            // weight gradients, b_pre's gradient and the weights' Adam step, latent by latent
-            backend.colSums(b.gx, gBPre);
-            backend.sparseWeightStep(b.idx, b.z, b.gz, b.gx, b.xc, gBEnc, gBPre, adamTensor(false), adamTensor(true), adam, step,
-                    UNIT_EPS);
-            weightsStepped();
-            lap(StepTimer.Phase.BACKWARD);
-            return new StepStats(res.nmse(), res.nmse(), res.fvu(), (double) active / rows, 0, deadIdx.length);
-        }
-        // weight and bias gradients over the kept latents only
-        backend.sparseOuterProduct(b.idx, b.z, b.gx, gWDec);
-        backend.sparseOuterProduct(b.idx, b.gz, b.xc, gWEnc, gBEnc);
+        // weight and bias gradients over the kept latents only, from one bucketing by latent
+        backend.sparseOuterProducts(b.idx, b.z, b.gx, gWDec, b.gz, b.xc, gWEnc, gBEnc);
         backend.colSums(b.gx, gBPre);
         lap(StepTimer.Phase.BACKWARD);
         double auxLoss = 0;
-        if (auxStep) {
+        int[] deadIdx = union(dead.dead(), forcedDead);
+        if (deadIdx.length > 0 && auxOn) {
             auxLoss = a.step(backend, b.xc, mayDie, deadIdx, cfg.kAux(), cfg.auxAlpha(), p, gWEnc, gWDec, gBEnc, gBPre);
         }
         lap(StepTimer.Phase.AUXK);
         // encoder path of b_pre: d pre / d b_pre = -W_enc^T
         backend.gemm(false, false, -1f, gBEnc, p.wEnc, 1f, gBPre);
         lap(StepTimer.Phase.BACKWARD);
-        backend.projectOutRows(gWDec, p.wDec);
+        if (!projectLater) backend.projectOutRows(gWDec, p.wDec);
         lap(StepTimer.Phase.OPTIMIZER);
         return new StepStats(res.nmse() + auxLoss, res.nmse(), res.fvu(), (double) active / rows, auxLoss, deadIdx.length);
     }

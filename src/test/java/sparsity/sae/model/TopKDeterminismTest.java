@@ -17,8 +17,8 @@ class TopKDeterminismTest {
     }
 
     /**
-     * Weights after training; fused: through trainStep (W_enc and W_dec stepped with their
-     * gradients when no AuxK runs), else gradients then applyAdam (the gradients written out).
+     * Weights after training; fused: through trainStep (the decoder's gradient projected inside
+     * Adam's pass), else gradients (projected there) then applyAdam.
      */
     static float[][] train(String backend, int threads, int steps, boolean fused, long deadWindow) {
         int d = 16;
@@ -52,12 +52,12 @@ class TopKDeterminismTest {
     }
 
     /**
-     * The fused weight step (steps without AuxK) gives the same bits: with no latent ever dead, and
-     * with latents dying within the run (AuxK's steps take the unfused path).
+     * trainStep gives the same bits as gradients then applyAdam, over any threads: with no latent
+     * ever dead, and with latents dying within the run (AuxK adding to the gradients).
      */
     @ParameterizedTest
     @ValueSource(ints = {1, 3})
-    void fusedWeightStepIsGradientsThenAdamBitForBit(int threads) {
+    void trainStepIsGradientsThenAdamBitForBit(int threads) {
         for (long window : new long[] {256, 10_000_000}) {
             float[][] a = train("vector", threads, 60, true, window);
             float[][] b = train("vector", 2, 60, false, window);
