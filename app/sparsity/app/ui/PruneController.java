@@ -441,7 +441,7 @@ final class PruneController {
             try {
                 s.putAll(MaskFile.read(r.file()).provenance().settings());
             } catch (java.io.IOException ex) {
-                s.put("method", r.label());
+                s.put("method", r.label() != null ? r.label() : r.file().getFileName().toString());
             }
             String rel = null;
             if (workspaceDir != null) {

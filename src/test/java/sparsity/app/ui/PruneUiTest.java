@@ -120,6 +120,19 @@ class PruneUiTest extends MainWindowUiTest {
         UiFixtures.waitUntil(30, () -> status().startsWith("Could not open the mask "), this::status);
         assertTrue(status().contains("open the model this mask was made for first: "
                 + SampleModels.path(SampleModels.MNIST_MLP).getFileName()), status());
+
+        // its file gone: listed as missing, choosing it says so, and saving keeps it in the workspace
+        Files.delete(ws.resolve(mask.path()));
+        CaptureUiTest.run(() -> window.workspace().open(ws));
+        UiFixtures.waitUntil(UiFixtures.LOAD_TIMEOUT_S, () -> status().startsWith("Opened workspace")
+                && fx(() -> window.jobs().running().isEmpty()), this::status);
+        assertTrue(fx(() -> window.sidebar().entries(sparsity.app.workspace.Artifact.MASK).getFirst().missing()));
+        CaptureUiTest.run(() -> window.pruning().open(mask.id()));
+        assertTrue(status().startsWith("Mask ") && status().contains("is missing"), status());
+        CaptureUiTest.run(() -> window.workspace().saveTo(ws));
+        UiFixtures.waitUntil(30, () -> status().startsWith("Saved workspace to "), this::status);
+        assertEquals(1, sparsity.app.workspace.Workspaces.open(ws).state().artifacts().stream()
+                .filter(a -> sparsity.app.workspace.Artifact.MASK.equals(a.kind())).count(), "the missing mask is kept");
     }
 
     @Test
