@@ -45,9 +45,12 @@ final class TopK {
         long[] cand = new long[0];
         float[] vals = new float[0];
         int[] cols = new int[0];
+        int[] keys = new int[0];
 
         /** Room for rows of n entries and a running list of k. */
         Scratch ensure(int n, int k) {
+            int kl = (n + 2 * IL - 1) / (2 * IL) * (2 * IL);
+            if (k > GROUP_LANES && keys.length < kl) keys = new int[kl];
             if (cand.length < n + k) cand = new long[n + k];
             if (vals.length < n + L) {
                 vals = new float[n + L];
@@ -129,8 +132,11 @@ final class TopK {
     private static int candidates(float[] row, int off, int n, int col0, int k, Scratch sc, float[] mx, int mo) {
         long[] cand = sc.cand;
         int full = n / L;
-        if (full < GROUPS || GROUPS * L < k) {
+        if (full < GROUPS) {
             return all(row, off, n, col0, cand);
+        }
+        if (GROUPS * L < k) {
+            return kthCandidates(row, off, n, col0, k, sc);
         }
         FloatVector m0, m1, m2, m3;
         int v = 0;
@@ -162,6 +168,49 @@ final class TopK {
             if (Float.isNaN(row[i])) return all(row, off, n, col0, cand);
         }
         return filter(row, off, n, col0, bound(m0, m1, m2, m3, k), true, sc);
+    }
+
+    /**
+     * Candidates when k exceeds the group count: the exact k-th largest key of the chunk by
+     * bisection on its bits ({@link #kthLargestKey}), then the entries at or above it (at least
+     * k; more on ties at it, or -0.0 against 0.0). A NaN sends the chunk to {@link #all}.
+     */
+    private static int kthCandidates(float[] row, int off, int n, int col0, int k, Scratch sc) {
+        if (k >= n) return all(row, off, n, col0, sc.cand);
+        int kl = (n + 2 * IL - 1) / (2 * IL) * (2 * IL);
+        if (sc.keys.length < kl) sc.keys = new int[kl];
+        int[] keys = sc.keys;
+        if (keysOf(row, off, n, keys)) return all(row, off, n, col0, sc.cand);
+        java.util.Arrays.fill(keys, n, kl, Integer.MIN_VALUE);
+        int t = kthLargestKeyOf(keys, kl, k);
+        return filter(row, off, n, col0, Checks.unkey(t), true, sc);
+    }
+
+    /** Keys of row[off, off + n) into keys[0, n); true when a NaN was met. */
+    private static boolean keysOf(float[] row, int off, int n, int[] keys) {
+        int i = 0;
+        VectorMask<Float> nan = S.maskAll(false);
+        for (; i + L <= n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, row, off + i);
+            nan = nan.or(v.test(VectorOperators.IS_NAN));
+            key(v).intoArray(keys, i);
+        }
+        boolean any = nan.anyTrue();
+        for (; i < n; i++) {
+            any |= Float.isNaN(row[off + i]);
+            keys[i] = Checks.key(row[off + i]);
+        }
+        return any;
+    }
+
+    /** {@link #kthLargestKey} over keys[0, len) (len a multiple of 2 vectors). */
+    private static int kthLargestKeyOf(int[] keys, int len, int k) {
+        int prefix = 0;
+        for (int bit = 31; bit >= 0; bit--) {
+            int trial = prefix | 1 << bit;
+            if (countAtLeast(keys, len, trial ^ Integer.MIN_VALUE) >= k) prefix = trial;
+        }
+        return prefix ^ Integer.MIN_VALUE;
     }
 
     /** Bits of a key settled by {@link #bound}: the sign, the exponent and 7 bits of mantissa. */
