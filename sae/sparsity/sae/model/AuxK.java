@@ -133,6 +133,17 @@ final class AuxK implements AutoCloseable {
         return step(backend, xc, dead, dead, kAux, auxAlpha, p, gWEnc, gWDec, gBEnc, gBPre);
     }
 
+    /**
+     * {@link #step} for an encoder that filled {@link #preActivations} with the latents
+     * {@code mayDie} (ascending, a superset of dead) and whose reconstructions of x are
+     * {@code xhat} [B x d]: the residual is taken here, as the overload with all pre-activations.
+     */
+    double step(Backend backend, FloatMatrix x, FloatMatrix xhat, FloatMatrix xc, int[] mayDie, int[] dead, int kAux,
+                double auxAlpha, SaeParams p, FloatMatrix gWEnc, FloatMatrix gWDec, FloatMatrix gBEnc, FloatMatrix gBPre) {
+        backend.squaredError(x, xhat, 1f, residual, rowSse);
+        return step(backend, xc, mayDie, dead, kAux, auxAlpha, p, gWEnc, gWDec, gBEnc, gBPre);
+    }
+
     /** Moves the columns of the dead latents to the front of the pre-activations, in order. */
     private void compact(int[] mayDie, int[] dead) {
         if (dead.length == mayDie.length) return;

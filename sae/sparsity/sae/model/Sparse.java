@@ -7,7 +7,8 @@ import sparsity.kernels.MemoryScope;
 /**
  * Codes with a varying number of active latents per row, padded to the widest row of the batch:
  * slot j of row r holds latent idx[r, j] with pre-activation vals[r, j] and value z[r, j]; the
- * padding holds latent 0 with value 0, which adds nothing to any sparse product. Buffers grow
+ * padding holds latent 0 with value 0, which adds nothing to any sparse product, or latent -1 (an
+ * empty slot, which the sparse kernels skip; read out as latent 0 with value 0). Buffers grow
  * and are reused.
  */
 final class Sparse implements AutoCloseable {
@@ -90,7 +91,7 @@ final class Sparse implements AutoCloseable {
         outZ.fill(0f);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < width; j++) {
-                outIdx.set(r, j, idx.get(r, j));
+                outIdx.set(r, j, Math.max(0, idx.get(r, j)));
                 outZ.set(r, j, z.get(r, j));
             }
         }
