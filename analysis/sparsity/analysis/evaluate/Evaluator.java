@@ -279,7 +279,7 @@ public final class Evaluator implements AutoCloseable {
                 if (!L.real()[r]) continue;
                 int o = r * w;
                 rows++;
-                tokCos += rowCosine(d, c, o, w);
+                tokCos += RowMath.rowCosine(d, c, o, w);
                 if (!dist) continue;
                 RowMath.logSoftmax(d, o, w, kind == OutputKind.PROBABILITIES, ld);
                 RowMath.logSoftmax(c, o, w, kind == OutputKind.PROBABILITIES, lc);
@@ -310,7 +310,7 @@ public final class Evaluator implements AutoCloseable {
                     }
                     if (n == 0) continue;
                     pooledN++;
-                    pooledCos += cosine(md, mc);
+                    pooledCos += RowMath.cosine(md, mc);
                 }
             }
             offset += b.size();
@@ -330,40 +330,6 @@ public final class Evaluator implements AutoCloseable {
         return new Evaluation(m, value, offset, rows, accuracy, labelled > 0 ? correct : -1, cos, tc, klv, t1v, sessionSeconds, runSeconds,
                 (System.nanoTime() - t0) / 1e9);
     }
-
-    static double rowCosine(float[] a, float[] b, int off, int n) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int c = 0; c < n; c++) {
-            double x = a[off + c];
-            double y = b[off + c];
-            dot += x * y;
-            na += x * x;
-            nb += y * y;
-        }
-        return cosine(dot, na, nb, Arrays.equals(a, off, off + n, b, off, off + n));
-    }
-
-    static double cosine(double[] a, double[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int c = 0; c < a.length; c++) {
-            dot += a[c] * b[c];
-            na += a[c] * a[c];
-            nb += b[c] * b[c];
-        }
-        return cosine(dot, na, nb, Arrays.equals(a, b));
-    }
-
-    /** dot / (|a| |b|); two equal vectors (zero ones included) have cosine 1, a zero one against another 0. */
-    private static double cosine(double dot, double na, double nb, boolean equal) {
-        if (equal) return 1;
-        if (na == 0 || nb == 0) return 0;
-        return Math.min(1, Math.max(-1, dot / Math.sqrt(na * nb)));
-    }
-
 
     @Override
     public void close() {

@@ -43,4 +43,39 @@ public final class RowMath {
         for (int c = 1; c < v.length; c++) if (v[c] > v[best]) best = c;
         return best;
     }
+
+    /** Cosine of a[off, off + n) and b[off, off + n); equal rows (zero ones included) 1, a zero row against another 0. */
+    public static double rowCosine(float[] a, float[] b, int off, int n) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int c = 0; c < n; c++) {
+            double x = a[off + c];
+            double y = b[off + c];
+            dot += x * y;
+            na += x * x;
+            nb += y * y;
+        }
+        return cosine(dot, na, nb, java.util.Arrays.equals(a, off, off + n, b, off, off + n));
+    }
+
+    /** Cosine of two vectors, as {@link #rowCosine}. */
+    public static double cosine(double[] a, double[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int c = 0; c < a.length; c++) {
+            dot += a[c] * b[c];
+            na += a[c] * a[c];
+            nb += b[c] * b[c];
+        }
+        return cosine(dot, na, nb, java.util.Arrays.equals(a, b));
+    }
+
+    /** dot / (|a| |b|); two equal vectors (zero ones included) have cosine 1, a zero one against another 0. */
+    private static double cosine(double dot, double na, double nb, boolean equal) {
+        if (equal) return 1;
+        if (na == 0 || nb == 0) return 0;
+        return Math.min(1, Math.max(-1, dot / Math.sqrt(na * nb)));
+    }
 }
