@@ -32,6 +32,14 @@ import sparsity.kernels.MemoryScope;
  * The same arithmetic as the CPU {@code TopKAutoencoder} and {@code BatchTopKAutoencoder}, up to the
  * order of floating-point sums.
  * Not thread-safe: one trainer per thread.
+ *
+ * <p>Where things are: the settings and the constructor (kernels compiled from {@code topk.cu},
+ * {@code ops.cu}, {@code topk_sae.cu}; parameters, Adam state and per-latent buffers allocated);
+ * phase profiling; "state in and out" (weights, moments, dead-latent counts to and from the host,
+ * for checkpoints); "the step" ({@link #gradients}, then {@link #update}: the kernels above in
+ * order, the batch copied from the trainer's page-locked buffers, {@link PinnedBatches}, into the
+ * per-batch device buffers, {@link SaeBatch}); "inference" (codes and reconstructions of host
+ * rows: per-row top-k, batch-wide, or above a threshold); "for benchmarks".
  */
 public final class CudaTopKSae implements AutoCloseable {
 
@@ -141,11 +149,9 @@ public final class CudaTopKSae implements AutoCloseable {
     private final MemorySegment hostStats;
     private final MemorySegment hostFired;
     // page-locked host buffers we own: two for the trainer's batches, one to stage other host memory through
-    private final MemorySegment[] pinned = new MemorySegment[3];
-    private final Arena[] pinnedArena = new Arena[3];
-    private final boolean[] pinnedRegistered = new boolean[3];
-    private Batch batch;
-    private Batch pending;
+    private final PinnedBatches pinned;
+    private SaeBatch batch;
+    private SaeBatch pending;
     private static final String[] PHASES = {"copy of the batch to the GPU", "center, column sums", "encoder product",
             "top-k", "decode, residual, latent gradients", "dead latents", "AuxK", "pairs by latent, b_enc gradient",
             "b_pre gradient", "Adam, projection, renorm (per latent)"};
@@ -199,6 +205,10 @@ public final class CudaTopKSae implements AutoCloseable {
         stream = dev.stream();
         copyStream = dev.stream();
         copied = dev.event(false);
+        pinned = new PinnedBatches(dev, () -> {
+            stream.synchronize();
+            copyStream.synchronize();
+        });
         blas = dev.blas(stream, cfg.precision() == Precision.TF32);
         select = cfg.batchTopK() ? new CudaBatchSelect(dev, mod) : null;
         long nd = (long) n * d;
@@ -290,60 +300,11 @@ public final class CudaTopKSae implements AutoCloseable {
     }
 
     /** Work buffers of one batch size. */
-    private final class Batch implements AutoCloseable {
-        final int rows;
-        final List<DeviceBuffer> bufs = new ArrayList<>();
-        final DeviceBuffer xc16;
-        final DeviceBuffer x, xc, h, vals, idx, gz, gx, resid, avals, aidx, gzaux, gaux, erow, ez, egz, z, out, rowStart, rowOf;
-
-        Batch(int rows) {
-            this.rows = rows;
-            long rd = (long) rows * d;
-            try {
-                x = b(4 * rd, "the input batch");
-                xc = b(4 * rd, "the centered batch");
-                xc16 = cfg.precision() == Precision.BF16 ? b(2 * rd, "the centered batch in bf16") : null;
-                h = b(4L * rows * n, "the pre-activations (batch x latents)");
-                vals = b(4L * rows * k, "top-k values");
-                idx = b(4L * rows * k, "top-k indices");
-                gz = b(4L * rows * k, "latent gradients");
-                gx = b(4 * rd, "the output gradient");
-                resid = b(4 * rd, "the residual");
-                avals = b(4L * rows * kw, "AuxK values");
-                aidx = b(4L * rows * kw, "AuxK indices");
-                gzaux = b(4L * rows * kw, "AuxK latent gradients");
-                gaux = b(4 * rd, "the AuxK output gradient");
-                long pairs = (long) rows * (k + kw);
-                erow = b(4 * pairs, "latent pairs");
-                ez = b(4 * pairs, "latent pairs");
-                egz = b(4 * pairs, "latent pairs");
-                z = b(4L * rows * k, "codes");
-                out = b(4 * rd, "reconstructions");
-                rowStart = b(4L * (rows + 1), "row offsets");
-                rowOf = cfg.batchTopK() ? b(4L * rows * k, "rows of the kept latents") : null;
-            } catch (RuntimeException e) {
-                close();
-                throw e;
-            }
-        }
-
-        private DeviceBuffer b(long bytes, String what) {
-            DeviceBuffer buf = dev.alloc(bytes, what + " at a batch of " + rows + " rows");
-            bufs.add(buf);
-            return buf;
-        }
-
-        @Override
-        public void close() {
-            for (DeviceBuffer b : bufs) b.close();
-        }
-    }
-
-    private Batch batch(int rows) {
+    private SaeBatch batch(int rows) {
         if (batch == null || batch.rows < rows) {
             if (batch != null) batch.close();
             batch = null;
-            batch = new Batch(rows);
+            batch = new SaeBatch(dev, rows, d, n, k, kw, cfg.precision() == Precision.BF16, cfg.batchTopK());
         }
         return batch;
     }
@@ -457,7 +418,7 @@ public final class CudaTopKSae implements AutoCloseable {
      */
     public StepSums gradients(FloatMatrix x, double mseScale, int[] firedCounts) {
         dev.makeCurrent();
-        Batch b = batch(x.rows());
+        SaeBatch b = batch(x.rows());
         uploadBatch(x, b.x);
         return gradientsAt(b, b.x.ptr(), x.rows(), mseScale, firedCounts);
     }
@@ -478,7 +439,7 @@ public final class CudaTopKSae implements AutoCloseable {
         if (adamStep < 1) throw new IllegalArgumentException("Adam steps count from 1");
         if (pending == null) throw new IllegalStateException("update without gradients");
         dev.makeCurrent();
-        Batch b = pending;
+        SaeBatch b = pending;
         pending = null;
         float b1 = 0.9f, b2 = 0.999f, eps = 6.25e-10f;
         float c1 = (float) (1 - Math.pow(b1, adamStep));
@@ -511,45 +472,7 @@ public final class CudaTopKSae implements AutoCloseable {
      * it while the driver still has it registered.)
      */
     public FloatMatrix hostBatch(int slot, int rows) {
-        if (slot < 0 || slot > 1) throw new IllegalArgumentException("slot 0 or 1");
-        return FloatMatrix.wrap(pinnedBuffer(slot, 4L * rows * d), rows, d, d);
-    }
-
-    private MemorySegment pinnedBuffer(int slot, long bytes) {
-        if (pinned[slot] == null || pinned[slot].byteSize() < bytes) {
-            stream.synchronize();
-            copyStream.synchronize();
-            freePinned(slot);
-            // ordinary memory of our own, page-locked in place (cuMemHostRegister): written by the
-            // CPU as fast as any memory (cuMemAllocHost's was slower to fill here), and registered
-            // for exactly as long as we hold it
-            Arena a = Arena.ofShared();
-            MemorySegment m = a.allocate(bytes, 4096);
-            pinnedArena[slot] = a;
-            pinnedRegistered[slot] = dev.register(m);
-            pinned[slot] = m;
-        }
-        return pinned[slot];
-    }
-
-    private void freePinned(int slot) {
-        if (pinned[slot] == null) return;
-        if (pinnedRegistered[slot]) {
-            try {
-                dev.unregister(pinned[slot]);
-            } catch (RuntimeException ignored) {
-                // freeing anyway
-            }
-        }
-        pinnedArena[slot].close();
-        pinned[slot] = null;
-        pinnedArena[slot] = null;
-        pinnedRegistered[slot] = false;
-    }
-
-    private boolean inPinned(MemorySegment seg, int slot) {
-        MemorySegment p = pinned[slot];
-        return p != null && seg.address() >= p.address() && seg.address() + seg.byteSize() <= p.address() + p.byteSize();
+        return pinned.hostBatch(slot, rows, d);
     }
 
     private void uploadBatch(FloatMatrix x, DeviceBuffer dst) {
@@ -557,19 +480,12 @@ public final class CudaTopKSae implements AutoCloseable {
         long bytes = 4 * x.size();
         if (phaseMs != null) copyStream.record(marks[0]);
         MemorySegment src;
-        boolean ours = x.isContiguous() && ((inPinned(x.segment(), 0) && pinnedRegistered[0])
-                || (inPinned(x.segment(), 1) && pinnedRegistered[1]));
-        if (ours) {
+        if (pinned.owns(x)) {
             src = x.segment().asSlice(0, bytes);
             lastUpload = "the trainer's page-locked buffer";
         } else {
             copyStream.synchronize(); // the staging buffer's last copy is done
-            src = pinnedBuffer(2, bytes).asSlice(0, bytes);
-            if (x.isContiguous()) {
-                MemorySegment.copy(x.segment(), 0, src, 0, bytes);
-            } else {
-                FloatMatrix.wrap(src, x.rows(), d, d).copyFrom(x);
-            }
+            src = pinned.stage(x, d);
             lastUpload = "other host memory, staged";
         }
         copyStream.uploadAsync(dst.ptr(), src, bytes);
@@ -583,7 +499,7 @@ public final class CudaTopKSae implements AutoCloseable {
         }
     }
 
-    private StepSums gradientsAt(Batch b, long x, int rows, double mseScale, int[] firedCounts) {
+    private StepSums gradientsAt(SaeBatch b, long x, int rows, double mseScale, int[] firedCounts) {
         long rd = (long) rows * d;
         boolean auxWanted = cfg.auxAlpha() > 0 && cfg.kAux() > 0;
         int colGrid = Math.min(64, (rows + 7) / 8);
@@ -663,7 +579,7 @@ public final class CudaTopKSae implements AutoCloseable {
      * the rows k largest of the batch, each row's in column order, with b.rowStart, b.rowOf and the
      * smallest positive kept value at minPos (returns b.rowStart's pointer).
      */
-    private long select(Batch b, int rows, long minPos) {
+    private long select(SaeBatch b, int rows, long minPos) {
         if (!cfg.batchTopK()) {
             dev.launch(kTopk, rows, 1, topkThreads, 1, 0, stream, b.h, (long) n, bEnc, 0L, 0L, n, k, k, b.vals, b.idx, 0L);
             return 0L;
@@ -678,7 +594,7 @@ public final class CudaTopKSae implements AutoCloseable {
      * copies of the centered batch (written by the centering kernel) and of W_enc (written by the
      * update kernel with W_enc; rounded here from W_enc only after the host set the weights).
      */
-    private void encoderProduct(Batch b, int rows) {
+    private void encoderProduct(SaeBatch b, int rows) {
         if (cfg.precision() == Precision.BF16) {
             if (!wEnc16Fresh) {
                 long nd = (long) n * d;
@@ -708,7 +624,7 @@ public final class CudaTopKSae implements AutoCloseable {
      * z [rows x k] (skipped when null), reconstructions into out [rows x d] (skipped when null).
      */
     public void forward(FloatMatrix x, IntMatrix idxOut, FloatMatrix zOut, FloatMatrix out) {
-        Batch b = encode(x);
+        SaeBatch b = encode(x);
         int rows = x.rows();
         dev.launch(kTopk, rows, 1, topkThreads, 1, 0, stream, b.h, (long) n, bEnc, 0L, 0L, n, k, k, b.vals, b.idx, 0L);
         dev.launch(kDecode, rows, 1, dt, 1, 0, stream, wDec, bPre, b.vals, b.idx, 0L, b.z, b.out);
@@ -733,7 +649,7 @@ public final class CudaTopKSae implements AutoCloseable {
      */
     public double forwardBatch(FloatMatrix x, IntMatrix idxOut, FloatMatrix zOut, FloatMatrix out) {
         if (!cfg.batchTopK()) throw new IllegalStateException("not a BatchTopK trainer");
-        Batch b = encode(x);
+        SaeBatch b = encode(x);
         int rows = x.rows();
         stream.fill32(istats + 12, Float.floatToRawIntBits(Float.POSITIVE_INFINITY), 1);
         select.select(stream, b.h.ptr(), n, bEnc.ptr(), rows, n, (long) rows * k, b.rowStart.ptr(), b.vals.ptr(), b.idx.ptr(),
@@ -754,7 +670,7 @@ public final class CudaTopKSae implements AutoCloseable {
      */
     public void forwardThreshold(FloatMatrix x, float theta, IntMatrix idxOut, FloatMatrix zOut, FloatMatrix out) {
         if (!cfg.batchTopK()) throw new IllegalStateException("not a BatchTopK trainer");
-        Batch b = encode(x);
+        SaeBatch b = encode(x);
         int rows = x.rows();
         int total = select.countAbove(stream, b.h.ptr(), n, bEnc.ptr(), rows, n, theta, b.rowStart.ptr());
         if (inferCap < Math.max(1, total)) {
@@ -777,9 +693,9 @@ public final class CudaTopKSae implements AutoCloseable {
     private long inferCap;
 
     /** x to the device, centered, through the encoder product into h (the bias not added). */
-    private Batch encode(FloatMatrix x) {
+    private SaeBatch encode(FloatMatrix x) {
         dev.makeCurrent();
-        Batch b = batch(x.rows());
+        SaeBatch b = batch(x.rows());
         long rd = (long) x.rows() * d;
         pending = null;
         stream.synchronize();
@@ -833,7 +749,7 @@ public final class CudaTopKSae implements AutoCloseable {
      */
     public double timeEncoderProduct(int rows, int reps) {
         dev.makeCurrent();
-        Batch b = batch(rows);
+        SaeBatch b = batch(rows);
         double[] ms = new double[reps];
         try (CudaDevice.Event e0 = dev.event(true); CudaDevice.Event e1 = dev.event(true)) {
             for (int i = 0; i < 2; i++) encoderProduct(b, rows);
@@ -869,7 +785,7 @@ public final class CudaTopKSae implements AutoCloseable {
         for (DeviceBuffer b : infer) b.close();
         if (select != null) select.close();
         for (DeviceBuffer b : owned) b.close();
-        for (int i = 0; i < pinned.length; i++) freePinned(i);
+        if (pinned != null) pinned.close();
         if (hostStats != null) dev.freePinned(hostStats);
         if (hostFired != null) dev.freePinned(hostFired);
         if (blas != null) blas.close();
