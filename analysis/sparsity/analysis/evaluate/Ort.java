@@ -1,15 +1,11 @@
 package sparsity.analysis.evaluate;
 
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OnnxJavaType;
@@ -38,30 +34,11 @@ final class Ort {
     static List<Map<String, OnnxTensor>> feeds(ModelProto model, EvalData data) throws EvaluationException {
         List<String> modelInputs = GraphSurgery.inputNames(model);
         List<Map<String, OnnxTensor>> out = new ArrayList<>();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
         try {
             for (InputBatch b : data.batches()) {
-                Set<String> given = new LinkedHashSet<>(b.longInputs().keySet());
-                given.addAll(b.floatInputs().keySet());
-                for (String in : modelInputs) {
-                    if (!given.contains(in)) {
-                        throw new EvaluationException("the model needs input '" + in + "', which the inputs do not give (they give " + given + ")");
-                    }
-                }
-                for (String in : given) {
-                    if (!modelInputs.contains(in)) throw new EvaluationException("the model has no input '" + in + "' (its inputs: " + modelInputs + ")");
-                }
-                Map<String, OnnxTensor> feed = new HashMap<>();
-                out.add(feed);
-                for (var e : b.longInputs().entrySet()) {
-                    long[][] v = e.getValue();
-                    LongBuffer buf = LongBuffer.allocate(v.length * v[0].length);
-                    for (long[] row : v) buf.put(row);
-                    feed.put(e.getKey(), OnnxTensor.createTensor(env, buf.flip(), new long[] {v.length, v[0].length}));
-                }
-                for (var e : b.floatInputs().entrySet()) {
-                    feed.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().data()), e.getValue().shape()));
-                }
+                String why = InputFeeds.mismatch(modelInputs, b);
+                if (why != null) throw new EvaluationException(why);
+                out.add(InputFeeds.tensors(b));
             }
         } catch (OrtException e) {
             closeAll(out);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,14 +17,14 @@ import java.util.Optional;
 import java.util.Set;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import sparsity.analysis.ProgressListener;
+import sparsity.analysis.evaluate.InputFeeds;
+import sparsity.analysis.evaluate.OutputKind;
 import sparsity.analysis.evaluate.RowLayout;
 import sparsity.sae.eval.DownstreamSums.Out;
 import sparsity.sae.eval.DownstreamSums.Reconstruction;
@@ -81,23 +80,6 @@ public final class Downstream implements AutoCloseable {
 
     /** Rows the autoencoder reconstructs at most at a time (a chunk is zero-padded to a multiple of 32 rows). */
     static final int CHUNK = 256;
-
-    /** What a model output holds, which decides the metrics that apply to it. */
-    public enum OutputKind {
-        /** Unnormalized class or token scores (the output's name says logits). */
-        LOGITS,
-        /** The output of a Softmax node. */
-        PROBABILITIES,
-        /** The output of a LogSoftmax node. */
-        LOG_PROBABILITIES,
-        /** Anything else: hidden states, pooled or sentence embeddings. */
-        EMBEDDING;
-
-        /** True when the last axis is (the scores of) a distribution: KL, top-1 and accuracy apply. */
-        public boolean isDistribution() {
-            return this != EMBEDDING;
-        }
-    }
 
     /** Rows x [rows x d] to reconstructions out [rows x d] (an autoencoder, a threshold ...). */
     @FunctionalInterface
@@ -226,7 +208,7 @@ public final class Downstream implements AutoCloseable {
         this.modelInputs = GraphSurgery.inputNames(model);
         this.tail = tail;
         this.kinds = new LinkedHashMap<>();
-        for (String o : tail.outputs()) kinds.put(o, kindOf(model, o));
+        for (String o : tail.outputs()) kinds.put(o, OutputKind.of(model, o));
         this.options = new OrtSession.SessionOptions();
         try {
             this.prefix = ModelSessions.open(GraphSurgery.exposeOutputs(model, List.of(tensor)), modelFile, options);
@@ -420,31 +402,13 @@ public final class Downstream implements AutoCloseable {
     }
 
     private Map<String, OnnxTensor> feed(InputBatch b) throws DownstreamException {
-        Set<String> given = new LinkedHashSet<>(b.longInputs().keySet());
-        given.addAll(b.floatInputs().keySet());
-        for (String in : modelInputs) {
-            if (!given.contains(in)) throw new DownstreamException("the model needs input '" + in + "', which the inputs do not give (they give " + given + ")");
-        }
-        for (String in : given) {
-            if (!modelInputs.contains(in)) throw new DownstreamException("the model has no input '" + in + "' (its inputs: " + modelInputs + ")");
-        }
-        Map<String, OnnxTensor> feed = new HashMap<>();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        String why = InputFeeds.mismatch(modelInputs, b);
+        if (why != null) throw new DownstreamException(why);
         try {
-            for (var e : b.longInputs().entrySet()) {
-                long[][] v = e.getValue();
-                LongBuffer buf = LongBuffer.allocate(v.length * v[0].length);
-                for (long[] row : v) buf.put(row);
-                feed.put(e.getKey(), OnnxTensor.createTensor(env, buf.flip(), new long[] {v.length, v[0].length}));
-            }
-            for (var e : b.floatInputs().entrySet()) {
-                feed.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().data()), e.getValue().shape()));
-            }
+            return InputFeeds.tensors(b);
         } catch (OrtException e) {
-            feed.values().forEach(OnnxTensor::close);
             throw new DownstreamException("cannot pass the inputs to ONNX Runtime: " + oneLine(e), e);
         }
-        return feed;
     }
 
     private static OnnxTensor floatTensor(OrtSession.Result r, String name, String what) throws DownstreamException {
@@ -487,22 +451,6 @@ public final class Downstream implements AutoCloseable {
 
     private static String oneLine(Exception e) {
         return String.valueOf(e.getMessage()).replaceAll("\\s+", " ").replaceFirst("^Error code - \\w+ - message: ", "");
-    }
-
-    /** What an output holds: Softmax / LogSoftmax producers (through Identity), else its name. */
-    static OutputKind kindOf(ModelProto model, String output) {
-        Map<String, NodeProto> producer = new HashMap<>();
-        for (NodeProto n : model.getGraph().getNodeList()) for (String o : n.getOutputList()) producer.put(o, n);
-        String name = output;
-        for (int hops = 0; hops < 8; hops++) {
-            NodeProto n = producer.get(name);
-            if (n == null) break;
-            if (n.getOpType().equals("Softmax")) return OutputKind.PROBABILITIES;
-            if (n.getOpType().equals("LogSoftmax")) return OutputKind.LOG_PROBABILITIES;
-            if (!n.getOpType().equals("Identity") || n.getInputCount() == 0) break;
-            name = n.getInput(0);
-        }
-        return output.toLowerCase(Locale.ROOT).contains("logit") ? OutputKind.LOGITS : OutputKind.EMBEDDING;
     }
 
     /**

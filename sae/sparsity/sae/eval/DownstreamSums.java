@@ -9,7 +9,7 @@ import sparsity.analysis.capture.InputBatch;
 import sparsity.sae.eval.Downstream.Accuracy;
 import sparsity.sae.eval.Downstream.Comparison;
 import sparsity.sae.eval.Downstream.CrossEntropy;
-import sparsity.sae.eval.Downstream.OutputKind;
+import sparsity.analysis.evaluate.OutputKind;
 import sparsity.sae.eval.Downstream.OutputMetrics;
 
 /**

@@ -15,7 +15,7 @@ import sparsity.analysis.samples.SampleModels;
 import sparsity.kernels.Backend;
 import sparsity.kernels.Backends;
 import sparsity.sae.eval.Downstream.Comparison;
-import sparsity.sae.eval.Downstream.OutputKind;
+import sparsity.analysis.evaluate.OutputKind;
 import sparsity.sae.eval.Downstream.OutputMetrics;
 import sparsity.sae.model.SaeParams;
 import sparsity.sae.model.TopKAutoencoder;
